@@ -1,0 +1,170 @@
+package anchor.checkpoint;
+
+import anchor.AnchorException;
+import anchor.gpt2.Gpt2Config;
+import anchor.gpt2.Gpt2Weights;
+import anchor.safetensors.DType;
+import anchor.safetensors.SafetensorsFile;
+import anchor.safetensors.SafetensorsWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes Hugging Face GPT-2 directories: {@code config.json} plus {@code model.safetensors}, or shards
+ * listed in {@code model.safetensors.index.json}. Keys may carry the {@code transformer.} prefix (as
+ * {@code GPT2LMHeadModel.save_pretrained} writes them) or not (as the hub's original {@code gpt2} files have them).
+ * Every expected key must be present with its exact shape; the causal-mask buffers are skipped by name; anything
+ * else is reported. Pickle checkpoints ({@code pytorch_model.bin}) are refused, never executed.
+ */
+public final class HfCheckpoint {
+    private HfCheckpoint() {
+    }
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String INDEX = "model.safetensors.index.json";
+    static final String PREFIX = "transformer.";
+    /** Non-parameter buffers HF GPT-2 checkpoints may carry: the causal mask and its fill value. */
+    static final Pattern SKIPPED_BUFFER = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
+
+    /** What an import saw besides the weights. */
+    public record Report(List<Path> files, List<String> skippedBuffers, List<String> unexpectedKeys, List<DType> dtypes) {
+    }
+
+    public record Loaded(Gpt2Weights weights, Report report) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static Gpt2Weights load(Path dir) {
+        return loadWithReport(dir).weights();
+    }
+
+    public static Loaded loadWithReport(Path dir) {
+        if (!Files.isDirectory(dir)) throw new AnchorException("model directory " + dir + " does not exist or is not a directory");
+        Path single = dir.resolve(WEIGHTS), index = dir.resolve(INDEX);
+        if (!Files.exists(single) && !Files.exists(index)) {
+            for (String pickle : List.of("pytorch_model.bin", "pytorch_model.bin.index.json", "model.ckpt", "model.pt")) {
+                if (Files.exists(dir.resolve(pickle))) {
+                    throw new AnchorException(dir + " holds only " + pickle + ", a pickle file, which Anchor never loads (unpickling runs"
+                            + " arbitrary code). Convert it once with Python: GPT2LMHeadModel.from_pretrained(dir)"
+                            + ".save_pretrained(out, safe_serialization=True), or download model.safetensors from the hub.");
+                }
+            }
+            throw new AnchorException(dir + " has no " + WEIGHTS + " or " + INDEX);
+        }
+        Gpt2Config config = Gpt2Config.fromJson(dir.resolve(CONFIG));
+
+        // name (as stored) -> the file that holds it
+        Map<String, SafetensorsFile> where = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
+        if (Files.exists(index)) {
+            Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+            for (var e : readIndex(index).entrySet()) {
+                SafetensorsFile f = shards.computeIfAbsent(e.getValue(), s -> {
+                    Path p = dir.resolve(s).normalize();
+                    if (!p.startsWith(dir.normalize())) throw new AnchorException(index + ": shard '" + s + "' lies outside the model directory");
+                    files.add(p);
+                    return SafetensorsFile.open(p);
+                });
+                if (!f.tensors().containsKey(e.getKey())) {
+                    throw new AnchorException(index + " maps '" + e.getKey() + "' to " + e.getValue() + ", which has no such tensor");
+                }
+                where.put(e.getKey(), f);
+            }
+        } else {
+            SafetensorsFile f = SafetensorsFile.open(single);
+            files.add(single);
+            f.tensors().keySet().forEach(k -> where.put(k, f));
+        }
+
+        Map<String, long[]> expected = Gpt2Weights.expectedShapes(config);
+        Map<String, String> stored = new LinkedHashMap<>(); // canonical name -> stored name
+        List<String> skipped = new ArrayList<>(), unexpected = new ArrayList<>();
+        for (String key : where.keySet()) {
+            String name = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+            if (SKIPPED_BUFFER.matcher(name).matches()) {
+                skipped.add(key);
+            } else if (name.equals("lm_head.weight") && config.tieWordEmbeddings()) {
+                skipped.add(key); // tied: the head is wte, as in HF
+            } else if (!expected.containsKey(name)) {
+                unexpected.add(key);
+            } else if (stored.put(name, key) != null) {
+                throw new AnchorException(dir + ": tensor '" + name + "' is stored twice (with and without the '" + PREFIX + "' prefix)");
+            }
+        }
+        List<String> missing = expected.keySet().stream().filter(k -> !stored.containsKey(k)).toList();
+        if (!missing.isEmpty()) {
+            throw new AnchorException(dir + ": checkpoint does not match config.json: " + missing.size() + " missing tensor(s): "
+                    + abbreviate(missing) + (unexpected.isEmpty() ? "" : "; unexpected: " + abbreviate(unexpected)));
+        }
+        Map<String, Gpt2Weights.Tensor> tensors = new LinkedHashMap<>();
+        TreeSet<DType> dtypes = new TreeSet<>();
+        for (var e : expected.entrySet()) {
+            String key = stored.get(e.getKey());
+            SafetensorsFile f = where.get(key);
+            SafetensorsFile.TensorInfo info = f.info(key);
+            if (!Arrays.equals(info.shape(), e.getValue())) {
+                throw new AnchorException(f.path() + ": tensor '" + key + "' has shape " + info.shapeString()
+                        + " but config.json needs " + Arrays.toString(e.getValue()));
+            }
+            dtypes.add(info.dtype());
+            tensors.put(e.getKey(), new Gpt2Weights.Tensor(f.readFloats(key), e.getValue()));
+        }
+        for (var e : tensors.entrySet()) checkFinite(dir, e.getKey(), e.getValue().data());
+        return new Loaded(new Gpt2Weights(config, tensors), new Report(files, skipped, unexpected, List.copyOf(dtypes)));
+    }
+
+    private static void checkFinite(Path dir, String name, float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new AnchorException(dir + ": tensor '" + name + "' holds a non-finite value (" + v[i] + ") at index " + i);
+        }
+    }
+
+    private static Map<String, String> readIndex(Path index) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(index));
+        } catch (IOException e) {
+            throw new AnchorException("cannot parse " + index + ": " + e.getMessage());
+        }
+        JsonNode map = root.get("weight_map");
+        if (map == null || !map.isObject()) throw new AnchorException(index + " has no weight_map object");
+        Map<String, String> out = new LinkedHashMap<>();
+        map.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 6 ? String.join(", ", names) : String.join(", ", names.subList(0, 6)) + ", … (" + names.size() + " in all)";
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} as {@code GPT2LMHeadModel.save_pretrained} does:
+     * keys prefixed with {@code transformer.}, {@code lm_head.weight} only when untied, metadata {"format": "pt"}.
+     */
+    public static void save(Gpt2Weights weights, Path dir, DType dtype) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(weights.config().toJson()) + "\n");
+        } catch (IOException e) {
+            throw new AnchorException("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, SafetensorsWriter.Tensor> out = new LinkedHashMap<>();
+        weights.tensors().forEach((name, t) -> out.put(name.startsWith("lm_head") ? name : PREFIX + name,
+                new SafetensorsWriter.Tensor(t.data(), t.shape())));
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), out, dtype, Map.of("format", "pt"));
+    }
+}

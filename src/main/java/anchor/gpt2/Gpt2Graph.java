@@ -1,0 +1,88 @@
+package anchor.gpt2;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * GPT-2 as a SameDiff graph for one batch shape (B, T) and one mode (eval or training with dropout).
+ * Variables carry exactly Hugging Face's tensor names and share their arrays with {@link Gpt2Model}, so an update
+ * to a parameter is seen by every graph built over it.
+ *
+ * <p>Placeholders (filled by {@link Gpt2Model}):
+ * <ul>
+ *   <li>{@code emb} (B, T, C): wte[ids] + wpe[positions], looked up in Java because SameDiff M2.1's {@code gather}
+ *       cannot be backpropagated; its exact placeholder gradient is scattered back into wte and wpe.</li>
+ *   <li>{@code attn_bias} (B, 1, T, T): 0 where attention is allowed, −1e9 where it is not (causal + padding).</li>
+ *   <li>dropout masks (training mode only): {@code drop.emb}, {@code h.i.drop.attn}, {@code h.i.drop.resid_attn},
+ *       {@code h.i.drop.resid_mlp}, each already scaled by 1/(1−p).</li>
+ * </ul>
+ * Outputs: {@code logits} (B, T, V), and per-layer activations {@code h.i.out} (B, T, C) and {@code ln_f.out}.
+ */
+final class Gpt2Graph {
+    static final String EMB = "emb", ATTN_BIAS = "attn_bias", LOGITS = "logits";
+
+    final SameDiff sd;
+    final int batch, time;
+    final boolean training;
+
+    private Gpt2Graph(SameDiff sd, int batch, int time, boolean training) {
+        this.sd = sd;
+        this.batch = batch;
+        this.time = time;
+        this.training = training;
+    }
+
+    static String blockOut(int layer) {
+        return "h." + layer + ".out";
+    }
+
+    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, int B, int T, boolean training) {
+        SameDiff sd = SameDiff.create();
+        params.forEach(sd::var);
+        int C = c.nEmbd();
+        boolean dropout = training;
+        SDVariable emb = sd.placeHolder(EMB, DataType.FLOAT, B, T, C);                  // (B, T, C)
+        SDVariable bias = sd.placeHolder(ATTN_BIAS, DataType.FLOAT, B, 1, T, T);        // (B, 1, T, T)
+        SDVariable x = emb.reshape(B * T, C);                                           // (B·T, C)
+        if (dropout && c.embdPdrop() > 0) x = x.mul(mask(sd, "drop.emb", B * T, C));
+        for (int i = 0; i < c.nLayer(); i++) {
+            String h = "h." + i + ".";
+            SDVariable a = layerNorm(sd, x, h + "ln_1", c.layerNormEpsilon());          // (B·T, C)
+            SDVariable attnDrop = dropout && c.attnPdrop() > 0 ? mask(sd, h + "drop.attn", B, c.nHead(), T, T) : null;
+            SDVariable y = CausalSelfAttention.apply(sd, h + "attn.", a, bias, attnDrop, c, B, T); // (B·T, C)
+            if (dropout && c.residPdrop() > 0) y = y.mul(mask(sd, h + "drop.resid_attn", B * T, C));
+            x = x.add(y);                                                               // (B·T, C)
+            SDVariable m = layerNorm(sd, x, h + "ln_2", c.layerNormEpsilon());          // (B·T, C)
+            SDVariable f = m.mmul(sd.getVariable(h + "mlp.c_fc.weight"))
+                    .add(sd.getVariable(h + "mlp.c_fc.bias"));                          // (B·T, I)
+            f = GeluNew.apply(sd, f);                                                   // (B·T, I)
+            f = f.mmul(sd.getVariable(h + "mlp.c_proj.weight"))
+                    .add(sd.getVariable(h + "mlp.c_proj.bias"));                        // (B·T, C)
+            if (dropout && c.residPdrop() > 0) f = f.mul(mask(sd, h + "drop.resid_mlp", B * T, C));
+            x = x.add(f);                                                               // (B·T, C)
+            x.reshape(B, T, C).rename(blockOut(i));                                     // (B, T, C) exposed for checks
+        }
+        SDVariable out = layerNorm(sd, x, "ln_f", c.layerNormEpsilon());                // (B·T, C)
+        out.reshape(B, T, C).rename("ln_f.out");                                        // (B, T, C)
+        SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
+        sd.mmul(out, head, false, true, false).reshape(B, T, c.vocabSize()).rename(LOGITS); // (B, T, V)
+        return new Gpt2Graph(sd, B, T, training);
+    }
+
+    private static SDVariable mask(SameDiff sd, String name, long... shape) {
+        return sd.placeHolder(name, DataType.FLOAT, shape);
+    }
+
+    /** Layer norm over the last axis, written out so ε is exactly the config's (Ba et al. 2016, eq. 4). */
+    static SDVariable layerNorm(SameDiff sd, SDVariable x, String prefix, double eps) {
+        SDVariable mean = x.mean(true, 1);                                              // (N, 1)
+        SDVariable centred = x.sub(mean);                                               // (N, C)
+        SDVariable var = centred.mul(centred).mean(true, 1);                            // (N, 1)
+        SDVariable normed = centred.div(sd.math.sqrt(var.add(eps)));                    // (N, C)
+        return normed.mul(sd.getVariable(prefix + ".weight")).add(sd.getVariable(prefix + ".bias"));
+    }
+}

@@ -1,0 +1,83 @@
+package anchor.gpt2;
+
+import anchor.AnchorException;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * GPT-2's parameters under Hugging Face's tensor names (without the {@code transformer.} prefix), as plain
+ * row-major float arrays: the exchange format between checkpoint import/export, random init, the SameDiff graph
+ * and the plain-Java forward. {@code lm_head.weight} is present only when the head is not tied to {@code wte}.
+ */
+public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
+
+    /** One parameter: values in row-major order and the HF shape. Conv1D weights are (in, out). */
+    public record Tensor(float[] data, long[] shape) {
+        public Tensor {
+            if (Arrays.stream(shape).reduce(1, (a, b) -> a * b) != data.length) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not match " + data.length + " values");
+            }
+        }
+    }
+
+    public Gpt2Weights {
+        Map<String, long[]> expected = expectedShapes(config);
+        for (var e : expected.entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) throw new AnchorException("missing parameter " + e.getKey());
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new AnchorException("parameter " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                        + ", the config needs " + Arrays.toString(e.getValue()));
+            }
+        }
+        for (String k : tensors.keySet()) {
+            if (!expected.containsKey(k)) throw new AnchorException("unexpected parameter " + k);
+        }
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** Every trainable tensor of GPT-2 in Hugging Face's state-dict order, with its shape. */
+    public static Map<String, long[]> expectedShapes(Gpt2Config c) {
+        long C = c.nEmbd(), I = c.nInner();
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("wte.weight", new long[]{c.vocabSize(), C});
+        m.put("wpe.weight", new long[]{c.nPositions(), C});
+        for (int i = 0; i < c.nLayer(); i++) {
+            String h = "h." + i + ".";
+            m.put(h + "ln_1.weight", new long[]{C});
+            m.put(h + "ln_1.bias", new long[]{C});
+            m.put(h + "attn.c_attn.weight", new long[]{C, 3 * C});
+            m.put(h + "attn.c_attn.bias", new long[]{3 * C});
+            m.put(h + "attn.c_proj.weight", new long[]{C, C});
+            m.put(h + "attn.c_proj.bias", new long[]{C});
+            m.put(h + "ln_2.weight", new long[]{C});
+            m.put(h + "ln_2.bias", new long[]{C});
+            m.put(h + "mlp.c_fc.weight", new long[]{C, I});
+            m.put(h + "mlp.c_fc.bias", new long[]{I});
+            m.put(h + "mlp.c_proj.weight", new long[]{I, C});
+            m.put(h + "mlp.c_proj.bias", new long[]{C});
+        }
+        m.put("ln_f.weight", new long[]{C});
+        m.put("ln_f.bias", new long[]{C});
+        if (!c.tieWordEmbeddings()) m.put("lm_head.weight", new long[]{c.vocabSize(), C});
+        return m;
+    }
+
+    public float[] get(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) throw new AnchorException("no parameter named " + name);
+        return t.data();
+    }
+
+    /** The output projection: {@code wte} when tied, else {@code lm_head.weight}; shape (V, C). */
+    public float[] lmHead() {
+        return config.tieWordEmbeddings() ? get("wte.weight") : get("lm_head.weight");
+    }
+
+    public long parameterCount() {
+        return tensors.values().stream().mapToLong(t -> t.data().length).sum();
+    }
+}

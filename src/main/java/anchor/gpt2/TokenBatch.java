@@ -1,0 +1,91 @@
+package anchor.gpt2;
+
+import anchor.AnchorException;
+
+import java.util.Arrays;
+
+/**
+ * A rectangular batch of token ids with its attention mask (1 = real token, 0 = padding) and the position ids
+ * that follow the mask: the k-th real token of a row sits at position k whether the row is padded on the right or
+ * on the left, so padding never changes the logits of real tokens.
+ *
+ * @param ids  (B, T) token ids; padded slots hold any valid id
+ * @param mask (B, T) 1 for real tokens, 0 for padding
+ */
+public record TokenBatch(int[][] ids, int[][] mask) {
+
+    public static final float MASKED = -1e9f;
+
+    public TokenBatch {
+        if (ids.length == 0) throw new AnchorException("empty batch: no sequences");
+        int T = ids[0].length;
+        if (T == 0) throw new AnchorException("empty input: a sequence needs at least one token");
+        if (mask.length != ids.length) throw new AnchorException("mask has " + mask.length + " rows but ids have " + ids.length);
+        for (int b = 0; b < ids.length; b++) {
+            if (ids[b].length != T || mask[b].length != T) throw new AnchorException("batch rows must all have length " + T);
+            for (int m : mask[b]) if (m != 0 && m != 1) throw new AnchorException("attention mask values must be 0 or 1, got " + m);
+        }
+    }
+
+    /** One unpadded sequence. */
+    public static TokenBatch of(int... ids) {
+        int[] m = new int[ids.length];
+        Arrays.fill(m, 1);
+        return new TokenBatch(new int[][]{ids}, new int[][]{m});
+    }
+
+    /** Sequences of different lengths, padded on the right (pad id 50256, HF's usual pad = eos) or on the left. */
+    public static TokenBatch padded(int[][] seqs, boolean left) {
+        int T = Arrays.stream(seqs).mapToInt(s -> s.length).max().orElse(0);
+        int[][] ids = new int[seqs.length][T], mask = new int[seqs.length][T];
+        for (int b = 0; b < seqs.length; b++) {
+            if (seqs[b].length == 0) throw new AnchorException("empty input: sequence " + b + " has no tokens");
+            int off = left ? T - seqs[b].length : 0;
+            Arrays.fill(ids[b], Gpt2Config.EOT_TOKEN);
+            for (int t = 0; t < seqs[b].length; t++) {
+                ids[b][off + t] = seqs[b][t];
+                mask[b][off + t] = 1;
+            }
+        }
+        return new TokenBatch(ids, mask);
+    }
+
+    public int batchSize() {
+        return ids.length;
+    }
+
+    public int length() {
+        return ids[0].length;
+    }
+
+    /** Position ids: cumsum(mask) − 1 on real tokens, 0 on padding. */
+    public int[][] positions() {
+        int[][] pos = new int[ids.length][length()];
+        for (int b = 0; b < ids.length; b++) {
+            int k = 0;
+            for (int t = 0; t < length(); t++) pos[b][t] = mask[b][t] == 1 ? k++ : 0;
+        }
+        return pos;
+    }
+
+    /** (B, 1, T, T) flattened: 0 where query i may attend to key j (j ≤ i and j real), {@link #MASKED} elsewhere. */
+    public float[] attentionBias() {
+        int B = ids.length, T = length();
+        float[] bias = new float[B * T * T];
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < T; i++)
+                for (int j = 0; j < T; j++)
+                    bias[(b * T + i) * T + j] = j <= i && mask[b][j] == 1 ? 0f : MASKED;
+        return bias;
+    }
+
+    /** Checks ids against the vocabulary and the length against the context window. */
+    public void validate(Gpt2Config c) {
+        if (length() > c.nPositions()) {
+            throw new AnchorException("input of " + length() + " tokens is longer than the model's context (n_positions = " + c.nPositions() + ")");
+        }
+        for (int[] row : ids)
+            for (int id : row)
+                if (id < 0 || id >= c.vocabSize()) throw new AnchorException("token id " + id + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+    }
+}
