@@ -1,0 +1,93 @@
+package anchor.tokenizer;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class Gpt2TokenizerTest {
+    /** Document 1, "Computing KL Divergence: The Actual Math", printout "Tokens:" (exact). */
+    static final int[] DOC1_TOKENS = {15496, 11, 703, 389, 345, 1804, 1909, 30};
+    static final String DOC1_TEXT = "Hello, how are you doing today?";
+
+    static final List<String> CORPUS = List.of(
+            DOC1_TEXT, "", " ", "   leading and trailing   ", "tabs\tand\nnewlines\n\n\nand\r\nCRLF",
+            "I'm sure you'll see they've done what we'd said; it's John's.", "DON'T SHOUT'S", "1234567890 3.14159 1e-9 0x1F",
+            "naïve café, Grüße aus Köln — ça va? 日本語のテキスト 한국어 текст на русском", "emoji 😀👍🏽 👨‍👩‍👧 🇩🇪",
+            "def f(x):\n    return x ** 2  # square\n\tif a!=b: print(\"{}\".format(a))", "<html><body class=\"x\">&amp;</body></html>",
+            "multiple     spaces    between", "punctuation!!! ??? ... ---", "\u00a0non-breaking\u2003em space", "a\u0300 combining",
+            "zero\u200bwidth", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 math", "ﬁ ligature", "trailing newline\n");
+
+    @Test
+    void documentOneSentence() {
+        assertThat(Gpt2Tokenizer.gpt2().encode(DOC1_TEXT)).containsExactly(DOC1_TOKENS);
+    }
+
+    @Test
+    void agreesWithJtokkitAndRoundTrips() {
+        Encoding jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        for (String s : CORPUS) {
+            int[] ours = tok.encode(s);
+            assertThat(ours).as("ids for %s", s).containsExactly(jtokkit.encodeOrdinary(s).toArray());
+            assertThat(tok.decode(ours)).as("round trip").isEqualTo(s);
+        }
+    }
+
+    @Test
+    void endOfTextIsTheSpecialToken() {
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        assertThat(tok.encode("Hi<|endoftext|>")).containsExactly(17250, 50256);
+        assertThat(tok.decode(new int[]{17250, 50256})).isEqualTo("Hi<|endoftext|>");
+    }
+
+    @Test
+    void byteLevelTableIsGpt2s() {
+        assertThat(ByteLevel.toChar(' ')).isEqualTo('Ġ');
+        assertThat(ByteLevel.toChar('\n')).isEqualTo('Ċ');
+        assertThat(ByteLevel.toChar('A')).isEqualTo('A');
+        for (int b = 0; b < 256; b++) assertThat(ByteLevel.decode(String.valueOf(ByteLevel.toChar(b)))[0] & 0xff).isEqualTo(b);
+        assertThat(Gpt2Tokenizer.gpt2().token(703)).isEqualTo("Ġhow");
+    }
+
+    @Test
+    void vocabJsonAndMergesGiveTheSameIds(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // A small vocabulary in HF's file format, built from the first merges of the real one.
+        Gpt2Tokenizer full = Gpt2Tokenizer.gpt2();
+        StringBuilder vocab = new StringBuilder("{");
+        StringBuilder merges = new StringBuilder("#version: 0.2\n");
+        for (int id = 0; id < 256; id++) vocab.append(id == 0 ? "" : ",").append(json(full.token(id))).append(':').append(id);
+        String[] rules = {"Ġ t", "Ġ a", "h e", "i n", "r e", "o n", "Ġt he", "e r", "Ġ s", "a t", "Ġ w", "Ġ o", "e n", "Ġ c", "i t", "i s", "a n", "o r", "e s", "Ġ b"};
+        int id = 256;
+        for (String r : rules) {
+            merges.append(r).append('\n');
+            vocab.append(',').append(json(r.replace(" ", ""))).append(':').append(id); // GPT-2 gives merge i the id 256 + i
+            id++;
+        }
+        vocab.append(",\"<|endoftext|>\":50256}");
+        Files.writeString(dir.resolve("vocab.json"), vocab);
+        Files.writeString(dir.resolve("merges.txt"), merges);
+        Gpt2Tokenizer small = Gpt2Tokenizer.forModel(dir);
+        assertThat(small.encode(" the cat is on the mat")).isEqualTo(
+                new int[]{262, 269, 265, 220, 271, 220, 261, 262, 220, 76, 265});
+        // the full vocabulary merges further: " cat" is one token there
+        assertThat(full.encode(" the cat is on the mat")).isEqualTo(new int[]{262, 3797, 318, 319, 262, 2603});
+        assertThat(small.decode(small.encode(" the cat is on the mat"))).isEqualTo(" the cat is on the mat");
+    }
+
+    private static String json(String s) {
+        return new com.fasterxml.jackson.databind.node.TextNode(s).toString();
+    }
+
+    @Test
+    void unknownIdsAreRefused() {
+        assertThatThrownBy(() -> Gpt2Tokenizer.gpt2().decode(new int[]{50257})).hasMessageContaining("outside the vocabulary");
+    }
+}
