@@ -206,6 +206,7 @@ public final class SafetensorsFile {
     /** The tensor's values widened to float (F16 and BF16 exactly, F64 rounded to nearest). */
     public float[] readFloats(String name) {
         TensorInfo t = info(name);
+        if (!t.dtype().floating) throw new AnchorException(path + ": tensor '" + name + "' is " + t.dtype() + ", not a float tensor");
         if (t.numel() > Integer.MAX_VALUE - 8) throw new AnchorException(path + ": tensor '" + name + "' has too many elements for one array");
         int n = (int) t.numel();
         float[] out = new float[n];
@@ -223,6 +224,7 @@ public final class SafetensorsFile {
                         case F64 -> (float) buf.getDouble();
                         case F16 -> HalfFloats.halfToFloat(buf.getShort());
                         case BF16 -> HalfFloats.bf16ToFloat(buf.getShort());
+                        default -> throw new IllegalStateException("unreachable: " + t.dtype());
                     };
                 }
                 done += count;

@@ -35,6 +35,7 @@ public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata) {
+        if (!dtype.floating) throw new IllegalArgumentException("Anchor writes float tensors only, not " + dtype);
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -70,6 +71,7 @@ public final class SafetensorsWriter {
                         case F64 -> buf.putDouble(v);
                         case F16 -> buf.putShort(HalfFloats.floatToHalf(v));
                         case BF16 -> buf.putShort(HalfFloats.floatToBf16(v));
+                        default -> throw new IllegalStateException("unreachable: " + dtype);
                     }
                 }
             }

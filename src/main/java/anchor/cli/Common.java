@@ -1,0 +1,38 @@
+package anchor.cli;
+
+import anchor.AnchorException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/** Options every command takes, and the JSON last line. */
+class Common {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--json", description = "Print one JSON object as the last line.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Print the stack trace on errors.")
+    boolean verbose;
+
+    static void printJson(PrintWriter out, Object value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "1,2,3" or "[1, 2, 3]" → ids. */
+    static int[] parseIds(String s) {
+        String body = s.trim().replaceAll("^\\[|]$", "").trim();
+        if (body.isEmpty()) throw new AnchorException("empty input: --ids holds no token ids");
+        try {
+            return Arrays.stream(body.split("[,\\s]+")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new AnchorException("--ids must be comma-separated integers, got '" + s + "'");
+        }
+    }
+}

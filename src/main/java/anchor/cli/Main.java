@@ -1,0 +1,51 @@
+package anchor.cli;
+
+import anchor.AnchorException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code anchor} command. Errors caused by input print one line naming the problem and exit 2. */
+@Command(name = "anchor", mixinStandardHelpOptions = true, version = "anchor 0.1.0",
+        description = "The math that keeps an RLHF/DPO policy close to its reference model, on GPT-2 in SameDiff.",
+        subcommands = {TourCommand.class, TokenizeCommand.class, DecodeCommand.class, ParamsCommand.class,
+                LogprobsCommand.class, GenerateCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (0 ok, 2 bad input, 3 internal error). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out).setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parse) -> {
+            if (verbose) e.printStackTrace(err);
+            if (e instanceof AnchorException) {
+                err.println("anchor: error: " + e.getMessage());
+                return 2;
+            }
+            err.println("anchor: internal error: " + e + (verbose ? "" : " (run with --verbose for the trace)"));
+            return 3;
+        });
+        cl.setParameterExceptionHandler((e, params) -> {
+            err.println("anchor: error: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return 2;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,50 @@
+package anchor.logprobs;
+
+import anchor.gpt2.TokenBatch;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Token log-probabilities: shift, log-softmax, gather (document 1, "Computing KL Divergence: The Actual Math").
+ * Position t of the logits predicts token t+1, so a sequence of T tokens yields T−1 log-probs:
+ * <pre>logprob[b][t] = log softmax(logits[b][t])[ids[b][t+1]]       t = 0 … T−2</pre>
+ * The log-softmax is computed stably in double precision: log p_k = z_k − (m + log Σ_j exp(z_j − m)), m = max z.
+ */
+public final class TokenLogProbs {
+    private TokenLogProbs() {
+    }
+
+    /**
+     * @param logits (B, T, V) from the model
+     * @return (B, T−1) log-probs; a position whose target or context token is padding holds 0 — use
+     * {@link #targetMask(TokenBatch)} to know which are real
+     */
+    public static double[][] gather(INDArray logits, TokenBatch batch) {
+        int B = batch.batchSize(), T = batch.length();
+        int V = (int) logits.size(2);
+        float[] flat = logits.dup('c').data().asFloat();
+        int[][] mask = targetMask(batch);
+        double[][] out = new double[B][T - 1];
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T - 1; t++)
+                if (mask[b][t] == 1) out[b][t] = logSoftmaxAt(flat, (b * T + t) * V, V, batch.ids()[b][t + 1]);
+        return out;
+    }
+
+    /** (B, T−1): 1 where both the predicting position and the predicted token are real tokens. */
+    public static int[][] targetMask(TokenBatch batch) {
+        int B = batch.batchSize(), T = batch.length();
+        int[][] m = new int[B][T - 1];
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T - 1; t++) m[b][t] = batch.mask()[b][t] & batch.mask()[b][t + 1];
+        return m;
+    }
+
+    /** log softmax(row)[target] for the row of length V starting at {@code offset}. */
+    static double logSoftmaxAt(float[] logits, int offset, int V, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
+        double sum = 0;
+        for (int k = 0; k < V; k++) sum += Math.exp(logits[offset + k] - max);
+        return logits[offset + target] - max - Math.log(sum);
+    }
+}
