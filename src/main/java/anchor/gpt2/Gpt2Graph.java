@@ -21,13 +21,24 @@ import java.util.Map;
  *       {@code h.i.drop.resid_mlp}, each already scaled by 1/(1−p).</li>
  * </ul>
  * Outputs: {@code logits} (B, T, V), and per-layer activations {@code h.i.out} (B, T, C) and {@code ln_f.out}.
+ *
+ * <p>The training head: {@code targets} (B, T) holds the next token of every position, and
+ * <pre>tok_logp[b,t] = Σ_v log_softmax(logits[b,t])_v · onehot(targets[b,t])_v       (B, T)
+ * loss          = Σ_{b,t} loss_weights[b,t] · tok_logp[b,t]                        scalar</pre>
+ * Any loss that is a function of token log-probs has gradient Σ (∂L/∂logp[b,t]) ∇logp[b,t], so feeding
+ * {@code loss_weights} = ∂L/∂logp (computed in Java by the chapter's pure loss function) makes the gradient of
+ * this {@code loss} exactly ∇L. Log-softmax uses the last-axis form, whose gradient is right in M2.1.
+ *
+ * <p>A frozen graph (the reference model) holds the parameters as constants: it has no trainable variables.
  */
 final class Gpt2Graph {
     static final String EMB = "emb", ATTN_BIAS = "attn_bias", LOGITS = "logits";
+    static final String TARGETS = "targets", LOSS_WEIGHTS = "loss_weights", TOKEN_LOGP = "tok_logp", LOSS = "loss";
 
     final SameDiff sd;
     final int batch, time;
     final boolean training;
+    private boolean gradientsReady;
 
     private Gpt2Graph(SameDiff sd, int batch, int time, boolean training) {
         this.sd = sd;
@@ -36,17 +47,26 @@ final class Gpt2Graph {
         this.training = training;
     }
 
+    /** Builds the backward graph once; the gradient of the {@code emb} placeholder is requested too. */
+    void prepareGradients() {
+        if (!gradientsReady) {
+            sd.createGradFunction(EMB);
+            gradientsReady = true;
+        }
+    }
+
     static String blockOut(int layer) {
         return "h." + layer + ".out";
     }
 
-    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, int B, int T, boolean training) {
+    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, int B, int T, boolean training, boolean frozen) {
         SameDiff sd = SameDiff.create();
-        params.forEach(sd::var);
+        params.forEach(frozen ? sd::constant : sd::var);
+        DataType dt = params.get("wte.weight").dataType();
         int C = c.nEmbd();
         boolean dropout = training;
-        SDVariable emb = sd.placeHolder(EMB, DataType.FLOAT, B, T, C);                  // (B, T, C)
-        SDVariable bias = sd.placeHolder(ATTN_BIAS, DataType.FLOAT, B, 1, T, T);        // (B, 1, T, T)
+        SDVariable emb = sd.placeHolder(EMB, dt, B, T, C);                              // (B, T, C)
+        SDVariable bias = sd.placeHolder(ATTN_BIAS, dt, B, 1, T, T);                    // (B, 1, T, T)
         SDVariable x = emb.reshape(B * T, C);                                           // (B·T, C)
         if (dropout && c.embdPdrop() > 0) x = x.mul(mask(sd, "drop.emb", B * T, C));
         for (int i = 0; i < c.nLayer(); i++) {
@@ -69,12 +89,20 @@ final class Gpt2Graph {
         SDVariable out = layerNorm(sd, x, "ln_f", c.layerNormEpsilon());                // (B·T, C)
         out.reshape(B, T, C).rename("ln_f.out");                                        // (B, T, C)
         SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
-        sd.mmul(out, head, false, true, false).reshape(B, T, c.vocabSize()).rename(LOGITS); // (B, T, V)
+        SDVariable logits = sd.mmul(out, head, false, true, false)
+                .reshape(B, T, c.vocabSize()).rename(LOGITS);                           // (B, T, V)
+        SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, B, T);               // (B, T)
+        SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, dt, B, T);                    // (B, T)
+        SDVariable logp = sd.nn.logSoftmax(logits);                                     // (B, T, V)
+        SDVariable tokLogp = logp.mul(sd.oneHot(targets, c.vocabSize(), -1, 1.0, 0.0, dt))
+                .sum(2).rename(TOKEN_LOGP);                                             // (B, T)
+        tokLogp.mul(weights).sum().rename(LOSS);                                        // scalar
+        sd.setLossVariables(LOSS);
         return new Gpt2Graph(sd, B, T, training);
     }
 
     private static SDVariable mask(SameDiff sd, String name, long... shape) {
-        return sd.placeHolder(name, DataType.FLOAT, shape);
+        return sd.placeHolder(name, sd.getVariable(EMB).dataType(), shape);
     }
 
     /** Layer norm over the last axis, written out so ε is exactly the config's (Ba et al. 2016, eq. 4). */

@@ -12,13 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GPT-2 on ND4J: the parameters as FP32 arrays under Hugging Face's names, and SameDiff graphs built over them
- * per batch shape (cached), in eval mode (no dropout) or training mode (dropout masks drawn from a seeded RNG).
+ * GPT-2 on ND4J: the parameters as arrays under Hugging Face's names (FP32; FP64 for gradient checks), and SameDiff
+ * graphs built over them per batch shape (cached), in eval mode (no dropout) or training mode (dropout masks drawn
+ * from a seeded RNG). A frozen model (a reference) holds its parameters as graph constants: it has no trainable
+ * parameters and refuses to compute gradients or run in training mode.
  */
 public final class Gpt2Model {
     private static final int MAX_CACHED_GRAPHS = 4;
 
     private final Gpt2Config config;
+    private final boolean frozen;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
     private final Map<List<Object>, Gpt2Graph> graphs = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -27,18 +30,36 @@ public final class Gpt2Model {
         }
     };
 
-    private Gpt2Model(Gpt2Config config) {
+    private Gpt2Model(Gpt2Config config, boolean frozen) {
         this.config = config;
+        this.frozen = frozen;
     }
 
+    /** A trainable model over a copy of the weights, in FP32. */
     public static Gpt2Model of(Gpt2Weights w) {
-        Gpt2Model m = new Gpt2Model(w.config());
-        w.tensors().forEach((name, t) -> m.params.put(name, Nd4j.create(t.data(), t.shape(), 'c')));
+        return of(w, DataType.FLOAT, false);
+    }
+
+    /** A model over a copy of the weights in the given compute type (FLOAT, or DOUBLE for gradient checks). */
+    public static Gpt2Model of(Gpt2Weights w, DataType dtype, boolean frozen) {
+        Gpt2Model m = new Gpt2Model(w.config(), frozen);
+        w.tensors().forEach((name, t) -> m.params.put(name, Nd4j.create(t.data(), t.shape(), 'c').castTo(dtype)));
+        return m;
+    }
+
+    /** A frozen deep copy: every parameter copied, none trainable, eval mode only. */
+    public Gpt2Model frozenCopy() {
+        Gpt2Model m = new Gpt2Model(config, true);
+        params.forEach((k, v) -> m.params.put(k, v.dup('c')));
         return m;
     }
 
     public Gpt2Config config() {
         return config;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
     }
 
     /** The live parameter arrays (HF names). Updating them in place updates every graph. */
@@ -49,7 +70,7 @@ public final class Gpt2Model {
     /** A copy of the parameters as plain arrays, for export or comparison. */
     public Gpt2Weights weights() {
         Map<String, Gpt2Weights.Tensor> t = new LinkedHashMap<>();
-        params.forEach((k, v) -> t.put(k, new Gpt2Weights.Tensor(v.dup('c').data().asFloat(), v.shape())));
+        params.forEach((k, v) -> t.put(k, new Gpt2Weights.Tensor(v.castTo(DataType.FLOAT).dup('c').data().asFloat(), v.shape())));
         return new Gpt2Weights(config, t);
     }
 
@@ -61,7 +82,8 @@ public final class Gpt2Model {
     }
 
     Gpt2Graph graph(int B, int T, boolean training) {
-        return graphs.computeIfAbsent(List.of(B, T, training), k -> Gpt2Graph.build(config, params, B, T, training));
+        if (training && frozen) throw new anchor.AnchorException("a frozen model runs in eval mode only (no dropout, no gradients)");
+        return graphs.computeIfAbsent(List.of(B, T, training), k -> Gpt2Graph.build(config, params, B, T, training, frozen));
     }
 
     /** Logits (B, T, V) in eval mode: dropout off, deterministic. */
@@ -72,6 +94,96 @@ public final class Gpt2Model {
     /** Logits (B, T, V) in training mode: dropout on, masks drawn from {@code rng}. */
     public INDArray logitsTraining(TokenBatch batch, java.util.Random rng) {
         return run(batch, rng, Gpt2Graph.LOGITS).get(Gpt2Graph.LOGITS);
+    }
+
+    /** What one forward+backward pass returns: the weighted loss, the token log-probs, and ∂loss/∂parameter. */
+    public record Gradients(double loss, double[][] tokenLogProbs, Map<String, INDArray> byParameter) {
+    }
+
+    /**
+     * Token log-probs computed in the graph: {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])} for t &lt; T−1
+     * (0 where the target is padding), shape (B, T−1) — the same as {@link anchor.logprobs.TokenLogProbs#gather}.
+     */
+    public double[][] tokenLogProbs(TokenBatch batch) {
+        Map<String, INDArray> ph = trainingPlaceholders(batch, null, null, null);
+        INDArray lp = graph(batch.batchSize(), batch.length(), false).sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
+        return shiftedOut(lp.castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
+    }
+
+    /**
+     * One forward and backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (see {@link Gpt2Graph}).
+     *
+     * @param lossWeights (B, T−1): ∂L/∂logp for each predicted token; padding positions must be 0
+     * @param dropoutRng  null for eval mode (no dropout), else the source of the dropout masks
+     * @return the gradients of every parameter (HF names), the embedding gradient scattered into wte and wpe
+     */
+    public Gradients gradients(TokenBatch batch, double[][] lossWeights, java.util.Random dropoutRng) {
+        if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
+        batch.validate(config);
+        int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
+        Gpt2Graph g = graph(B, T, dropoutRng != null);
+        g.prepareGradients();
+        Map<String, INDArray> ph = trainingPlaceholders(batch, g, lossWeights, dropoutRng);
+        List<String> wanted = new java.util.ArrayList<>(List.of(Gpt2Graph.LOSS, Gpt2Graph.TOKEN_LOGP, g.sd.grad(Gpt2Graph.EMB).name()));
+        Map<String, String> gradName = new LinkedHashMap<>();
+        for (String p : params.keySet()) {
+            SDVariable gv = g.sd.grad(p);
+            if (gv != null) gradName.put(p, gv.name());
+        }
+        wanted.addAll(gradName.values());
+        Map<String, INDArray> out = g.sd.getFunction("grad").output(ph, wanted.toArray(new String[0]));
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (String p : params.keySet()) {
+            String n = gradName.get(p);
+            grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : out.get(n).dup('c'));
+        }
+        // scatter the exact placeholder gradient of emb = wte[ids] + wpe[pos] back into both tables
+        INDArray embGrad = out.get(g.sd.grad(Gpt2Graph.EMB).name()).reshape(B * T, C);    // (B·T, C)
+        int[][] pos = batch.positions();
+        INDArray wteGrad = grads.get("wte.weight"), wpeGrad = grads.get("wpe.weight");
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++) {
+                INDArray row = embGrad.getRow(b * T + t);
+                wteGrad.getRow(batch.ids()[b][t]).addi(row);
+                wpeGrad.getRow(pos[b][t]).addi(row);
+            }
+        double[][] lp = shiftedOut(out.get(Gpt2Graph.TOKEN_LOGP).castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
+        return new Gradients(out.get(Gpt2Graph.LOSS).getDouble(0), lp, grads);
+    }
+
+    private Map<String, INDArray> trainingPlaceholders(TokenBatch batch, Gpt2Graph g, double[][] lossWeights, java.util.Random rng) {
+        batch.validate(config);
+        int B = batch.batchSize(), T = batch.length();
+        if (g == null) g = graph(B, T, false);
+        Map<String, INDArray> ph = placeholders(batch, g, rng);
+        int[][] targets = new int[B][T];
+        double[][] w = new double[B][T];
+        int[][] mask = anchor.logprobs.TokenLogProbs.targetMask(batch);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T - 1; t++) {
+                targets[b][t] = batch.ids()[b][t + 1];
+                if (lossWeights != null) {
+                    if (lossWeights[b].length != T - 1) throw new anchor.AnchorException("loss weights must have T-1 = " + (T - 1) + " columns");
+                    if (!Double.isFinite(lossWeights[b][t])) throw new anchor.AnchorException("loss weight is not finite (" + lossWeights[b][t] + ")");
+                    if (mask[b][t] == 0 && lossWeights[b][t] != 0) throw new anchor.AnchorException("a loss weight falls on a padding target");
+                    w[b][t] = lossWeights[b][t];
+                }
+            }
+        DataType dt = params.get("wte.weight").dataType();
+        ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
+        ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
+        return ph;
+    }
+
+    /** (B, T) graph log-probs → (B, T−1), zero where the target is padding. */
+    private static double[][] shiftedOut(double[][] lp, TokenBatch batch) {
+        int[][] mask = anchor.logprobs.TokenLogProbs.targetMask(batch);
+        double[][] out = new double[lp.length][];
+        for (int b = 0; b < lp.length; b++) {
+            out[b] = java.util.Arrays.copyOf(lp[b], lp[b].length - 1);
+            for (int t = 0; t < out[b].length; t++) if (mask[b][t] == 0) out[b][t] = 0;
+        }
+        return out;
     }
 
     /** Per-layer activations for checks: {@code h.i.out} (B, T, C) for every block, {@code ln_f.out}, {@code logits}. */
@@ -96,13 +208,14 @@ public final class Gpt2Model {
         int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
         Map<String, INDArray> ph = new HashMap<>();
         ph.put(Gpt2Graph.EMB, embed(batch).reshape(B, T, C));
-        ph.put(Gpt2Graph.ATTN_BIAS, Nd4j.create(batch.attentionBias(), new long[]{B, 1, T, T}, 'c'));
+        DataType dt = params.get("wte.weight").dataType();
+        ph.put(Gpt2Graph.ATTN_BIAS, Nd4j.create(batch.attentionBias(), new long[]{B, 1, T, T}, 'c').castTo(dt));
         if (rng != null) {
             for (var v : g.sd.variables()) {
                 if (v.getVariableType() != VariableType.PLACEHOLDER || !v.name().contains("drop.")) continue;
                 double p = v.name().endsWith("drop.attn") ? config.attnPdrop()
                         : v.name().equals("drop.emb") ? config.embdPdrop() : config.residPdrop();
-                ph.put(v.name(), dropoutMask(v.getShape(), p, rng));
+                ph.put(v.name(), dropoutMask(v.getShape(), p, rng).castTo(dt));
             }
         }
         return ph;
@@ -117,6 +230,7 @@ public final class Gpt2Model {
             System.arraycopy(batch.ids()[b], 0, ids, b * T, T);
             System.arraycopy(positions[b], 0, pos, b * T, T);
         }
+        if (batch.length() > config.nPositions()) batch.validate(config);
         INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
         INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
         return tok.addi(wpe);                                                  // (B·T, C)
@@ -128,6 +242,6 @@ public final class Gpt2Model {
         float[] m = new float[(int) n];
         float keep = (float) (1.0 / (1.0 - p));
         for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0f : keep;
-        return Nd4j.create(m, shape, 'c').castTo(DataType.FLOAT);
+        return Nd4j.create(m, shape, 'c');
     }
 }

@@ -68,14 +68,18 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return pos;
     }
 
-    /** (B, 1, T, T) flattened: 0 where query i may attend to key j (j ≤ i and j real), {@link #MASKED} elsewhere. */
+    /**
+     * (B, 1, T, T) flattened: 0 where query i may attend to key j (j ≤ i and j real), {@link #MASKED} elsewhere.
+     * A padding query attends to itself only, so no row is fully masked (a fully masked row is 0/0 in some softmax
+     * kernels, and the NaN would reach real tokens through 0·NaN); padding outputs are never read.
+     */
     public float[] attentionBias() {
         int B = ids.length, T = length();
         float[] bias = new float[B * T * T];
         for (int b = 0; b < B; b++)
             for (int i = 0; i < T; i++)
                 for (int j = 0; j < T; j++)
-                    bias[(b * T + i) * T + j] = j <= i && mask[b][j] == 1 ? 0f : MASKED;
+                    bias[(b * T + i) * T + j] = (j <= i && mask[b][j] == 1) || (mask[b][i] == 0 && j == i) ? 0f : MASKED;
         return bias;
     }
 
