@@ -59,10 +59,17 @@ final class Gpt2Graph {
         return "h." + layer + ".out";
     }
 
-    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, int B, int T, boolean training, boolean frozen) {
+    /**
+     * @param dt the compute type; parameters stored in another type (FP16 storage of a frozen reference) enter the
+     *           graph as constants cast to {@code dt} at use, so only the stored copy stays resident
+     */
+    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, DataType dt, int B, int T, boolean training, boolean frozen) {
         SameDiff sd = SameDiff.create();
-        params.forEach(frozen ? sd::constant : sd::var);
-        DataType dt = params.get("wte.weight").dataType();
+        params.forEach((name, arr) -> {
+            if (arr.dataType() != dt) sd.constant(name + "@" + arr.dataType(), arr).castTo(name, dt);
+            else if (frozen) sd.constant(name, arr);
+            else sd.var(name, arr);
+        });
         int C = c.nEmbd();
         boolean dropout = training;
         SDVariable emb = sd.placeHolder(EMB, dt, B, T, C);                              // (B, T, C)

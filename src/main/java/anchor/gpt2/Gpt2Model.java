@@ -17,11 +17,12 @@ import java.util.Map;
  * from a seeded RNG). A frozen model (a reference) holds its parameters as graph constants: it has no trainable
  * parameters and refuses to compute gradients or run in training mode.
  */
-public final class Gpt2Model {
+public final class Gpt2Model implements LanguageModel {
     private static final int MAX_CACHED_GRAPHS = 4;
 
     private final Gpt2Config config;
     private final boolean frozen;
+    private final DataType compute;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
     private final Map<List<Object>, Gpt2Graph> graphs = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -30,9 +31,10 @@ public final class Gpt2Model {
         }
     };
 
-    private Gpt2Model(Gpt2Config config, boolean frozen) {
+    private Gpt2Model(Gpt2Config config, boolean frozen, DataType compute) {
         this.config = config;
         this.frozen = frozen;
+        this.compute = compute;
     }
 
     /** A trainable model over a copy of the weights, in FP32. */
@@ -42,20 +44,49 @@ public final class Gpt2Model {
 
     /** A model over a copy of the weights in the given compute type (FLOAT, or DOUBLE for gradient checks). */
     public static Gpt2Model of(Gpt2Weights w, DataType dtype, boolean frozen) {
-        Gpt2Model m = new Gpt2Model(w.config(), frozen);
+        Gpt2Model m = new Gpt2Model(w.config(), frozen, dtype);
         w.tensors().forEach((name, t) -> m.params.put(name, Nd4j.create(t.data(), t.shape(), 'c').castTo(dtype)));
         return m;
     }
 
     /** A frozen deep copy: every parameter copied, none trainable, eval mode only. */
     public Gpt2Model frozenCopy() {
-        Gpt2Model m = new Gpt2Model(config, true);
-        params.forEach((k, v) -> m.params.put(k, v.dup('c')));
+        return frozenCopy(compute);
+    }
+
+    /**
+     * A frozen deep copy whose parameters are stored in {@code storage} (e.g. HALF). Computation stays in this
+     * model's type: each parameter is cast up where the graph uses it (HALF matmul on ND4J's CPU backend runs
+     * hundreds of times slower than FLOAT).
+     */
+    public Gpt2Model frozenCopy(DataType storage) {
+        Gpt2Model m = new Gpt2Model(config, true, compute);
+        params.forEach((k, v) -> m.params.put(k, v.castTo(storage).dup('c')));
         return m;
     }
 
+    @Override
+    public float[] parameter(String name) {
+        INDArray a = params.get(name);
+        if (a == null) throw new anchor.AnchorException("no parameter named " + name);
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** Bytes held by the parameter arrays, measured from the arrays themselves. */
+    @Override
+    public long parameterBytes() {
+        return params.values().stream().mapToLong(a -> a.length() * a.dataType().width()).sum();
+    }
+
+    @Override
     public Gpt2Config config() {
         return config;
+    }
+
+    /** A frozen model is always in eval mode; a trainable one runs dropout only through {@link #logitsTraining}. */
+    @Override
+    public boolean inEvalMode() {
+        return frozen;
     }
 
     public boolean isFrozen() {
@@ -75,6 +106,7 @@ public final class Gpt2Model {
     }
 
     /** Trainable parameters, counted from the SameDiff graph's variables (a tied head is one variable). */
+    @Override
     public long trainableParameterCount() {
         return graph(1, 1, false).sd.variables().stream()
                 .filter(v -> v.getVariableType() == VariableType.VARIABLE)
@@ -83,7 +115,7 @@ public final class Gpt2Model {
 
     Gpt2Graph graph(int B, int T, boolean training) {
         if (training && frozen) throw new anchor.AnchorException("a frozen model runs in eval mode only (no dropout, no gradients)");
-        return graphs.computeIfAbsent(List.of(B, T, training), k -> Gpt2Graph.build(config, params, B, T, training, frozen));
+        return graphs.computeIfAbsent(List.of(B, T, training), k -> Gpt2Graph.build(config, params, compute, B, T, training, frozen));
     }
 
     /** Logits (B, T, V) in eval mode: dropout off, deterministic. */
@@ -104,6 +136,7 @@ public final class Gpt2Model {
      * Token log-probs computed in the graph: {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])} for t &lt; T−1
      * (0 where the target is padding), shape (B, T−1) — the same as {@link anchor.logprobs.TokenLogProbs#gather}.
      */
+    @Override
     public double[][] tokenLogProbs(TokenBatch batch) {
         Map<String, INDArray> ph = trainingPlaceholders(batch, null, null, null);
         INDArray lp = graph(batch.batchSize(), batch.length(), false).sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
@@ -169,7 +202,7 @@ public final class Gpt2Model {
                     w[b][t] = lossWeights[b][t];
                 }
             }
-        DataType dt = params.get("wte.weight").dataType();
+        DataType dt = compute;
         ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
         ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
         return ph;
@@ -208,7 +241,7 @@ public final class Gpt2Model {
         int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
         Map<String, INDArray> ph = new HashMap<>();
         ph.put(Gpt2Graph.EMB, embed(batch).reshape(B, T, C));
-        DataType dt = params.get("wte.weight").dataType();
+        DataType dt = compute;
         ph.put(Gpt2Graph.ATTN_BIAS, Nd4j.create(batch.attentionBias(), new long[]{B, 1, T, T}, 'c').castTo(dt));
         if (rng != null) {
             for (var v : g.sd.variables()) {
@@ -233,7 +266,7 @@ public final class Gpt2Model {
         if (batch.length() > config.nPositions()) batch.validate(config);
         INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
         INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
-        return tok.addi(wpe);                                                  // (B·T, C)
+        return tok.castTo(compute).addi(wpe.castTo(compute));                  // (B·T, C)
     }
 
     private static INDArray dropoutMask(long[] shape, double p, java.util.Random rng) {

@@ -1,0 +1,21 @@
+package anchor.gpt2;
+
+/** Anything that scores token sequences: the SameDiff model, or the plain-Java CPU reference. */
+public interface LanguageModel {
+    Gpt2Config config();
+
+    /** (B, T−1): {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])}, 0 where the target is padding. */
+    double[][] tokenLogProbs(TokenBatch batch);
+
+    /** Parameters that an optimizer may change (0 for a frozen reference). */
+    long trainableParameterCount();
+
+    /** Bytes held by the parameter arrays. */
+    long parameterBytes();
+
+    /** A copy of one parameter's values as FP32 (for checks such as "are the weights still equal?"). */
+    float[] parameter(String name);
+
+    /** False for a model that runs with dropout; references are always in eval mode. */
+    boolean inEvalMode();
+}

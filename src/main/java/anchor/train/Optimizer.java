@@ -1,0 +1,26 @@
+package anchor.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/** Updates parameters in place from their gradients (HF names). */
+public interface Optimizer {
+    void step(Map<String, INDArray> params, Map<String, INDArray> grads);
+
+    /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
+    static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
+        double sq = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) throw new anchor.AnchorException("gradient norm is " + norm + ": the loss is not finite");
+        if (maxNorm > 0 && norm > maxNorm) {
+            double scale = maxNorm / (norm + 1e-6);
+            grads.values().forEach(g -> g.muli(scale));
+        }
+        return norm;
+    }
+}
