@@ -47,10 +47,22 @@ final class Gpt2Graph {
         this.training = training;
     }
 
-    /** Builds the backward graph once; the gradient of the {@code emb} placeholder is requested too. */
+    /**
+     * Builds the backward graph once; the gradient of the {@code emb} placeholder is requested too. SameDiff M2.1
+     * prints one "Added differentiated op" line per op to stdout while doing so; that is silenced here so that a
+     * command's stdout (and its JSON last line) stays clean.
+     */
     void prepareGradients() {
         if (!gradientsReady) {
-            sd.createGradFunction(EMB);
+            java.io.PrintStream stdout = System.out;
+            synchronized (System.class) {
+                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                try {
+                    sd.createGradFunction(EMB);
+                } finally {
+                    System.setOut(stdout);
+                }
+            }
             gradientsReady = true;
         }
     }

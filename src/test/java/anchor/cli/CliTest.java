@@ -119,4 +119,28 @@ class CliTest {
         assertThat(g.code()).as(g.err()).isZero();
         assertThat(g.json().get("ids").size()).isBetween(1, 5);
     }
+
+    @Test
+    void referenceAndKlCommands() throws Exception {
+        Path policy = dir.resolve("policy"), other = dir.resolve("other");
+        CheckpointVariants.write(TestModels.allRandom(TestModels.tiny(), 1), policy, CheckpointVariants.Variant.SAVE_PRETRAINED);
+        CheckpointVariants.write(TestModels.allRandom(TestModels.tiny(), 2), other, CheckpointVariants.Variant.SAVE_PRETRAINED);
+        JsonNode ref = run("reference", "--json", "--model", policy.toString(), "--dtype", "fp16").json();
+        assertThat(ref.get("reference_trainable").asLong()).isZero();
+        assertThat(ref.get("reference_bytes").asLong() * 2).isEqualTo(ref.get("policy_bytes").asLong());
+        assertThat(ref.get("any_requires_grad").asBoolean()).isFalse();
+
+        JsonNode same = run("kl", "--json", "--policy", policy.toString(), "--reference", policy.toString(), "--text", "Hello, how are you doing today?").json();
+        assertThat(same.get("per_token_kl").size()).isEqualTo(7);
+        for (JsonNode k : same.get("per_token_kl")) assertThat(k.asDouble()).isZero();
+        for (String est : new String[]{"k1", "k2", "k3", "exact"}) {
+            Result r = run("kl", "--json", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2,3,4", "--estimator", est);
+            assertThat(r.code()).as(r.err()).isZero();
+            double mean = r.json().get("mean_kl").asDouble();
+            if (!est.equals("k1")) assertThat(mean).as(est).isPositive();
+        }
+        Result bad = run("kl", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2", "--estimator", "k9");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown estimator 'k9'");
+    }
 }

@@ -1,0 +1,80 @@
+package anchor.cli;
+
+import anchor.AnchorException;
+import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.TokenBatch;
+import anchor.kl.KlEstimators;
+import anchor.kl.KlPenalty;
+import anchor.tokenizer.Gpt2Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+@Command(name = "kl", description = "Per-token KL(policy || reference) on a text: k1 (the document's), k2, k3 or exact (full vocabulary).")
+final class KlCommand implements Runnable {
+    @Mixin
+    Common common;
+    @Option(names = "--policy", required = true, paramLabel = "DIR")
+    Path policyDir;
+    @Option(names = "--reference", required = true, paramLabel = "DIR")
+    Path referenceDir;
+    @Option(names = "--text")
+    String text;
+    @Option(names = "--ids")
+    String ids;
+    @Option(names = "--estimator", defaultValue = "k1", description = "k1, k2, k3 or exact (default ${DEFAULT-VALUE}).")
+    String estimator;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        if ((text == null) == (ids == null)) throw new AnchorException("give exactly one of --text or --ids");
+        String est = estimator.toLowerCase(Locale.ROOT);
+        if (!est.matches("k1|k2|k3|exact")) throw new AnchorException("unknown estimator '" + estimator + "' (k1, k2, k3 or exact)");
+        int[] seq = text != null ? Gpt2Tokenizer.forModel(policyDir).encode(text) : Common.parseIds(ids);
+        if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
+        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir));
+        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(referenceDir)).frozenCopy();
+        if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {
+            throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
+        }
+        TokenBatch batch = TokenBatch.of(seq);
+        double[] kl;
+        if (est.equals("exact")) {
+            INDArray lp = policy.logits(batch), lr = reference.logits(batch);
+            kl = new double[seq.length - 1];
+            for (int t = 0; t < kl.length; t++) kl[t] = KlEstimators.exact(row(lp, t), row(lr, t));
+        } else {
+            double[] k1 = KlPenalty.perToken(policy.tokenLogProbs(batch)[0], reference.tokenLogProbs(batch)[0]);
+            KlEstimators.Estimator e = KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT));
+            kl = java.util.Arrays.stream(k1).map(e::of).toArray();
+        }
+        double mean = KlPenalty.mean(kl, null);
+        var out = spec.commandLine().getOut();
+        if (common.json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("ids", seq);
+            r.put("estimator", est);
+            r.put("per_token_kl", kl);
+            r.put("mean_kl", mean);
+            Common.printJson(out, r);
+            return;
+        }
+        out.println("Per-token KL (" + est + "): " + java.util.Arrays.toString(kl));
+        out.printf("Mean KL: %.4f%n", mean);
+    }
+
+    private static double[] row(INDArray logits, int t) {
+        return logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(t),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+    }
+}

@@ -1,0 +1,51 @@
+package anchor.cli;
+
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.LanguageModel;
+import anchor.reference.FrozenCheck;
+import anchor.reference.ReferenceModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "reference", description = "Create a frozen reference from a policy (fp32, fp16 or cpu) and report its parameters and bytes.")
+final class ReferenceCommand implements Runnable {
+    @Mixin
+    Common common;
+    @Mixin
+    ModelOptions modelOptions;
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, fp16 or cpu (default ${DEFAULT-VALUE}).")
+    String dtype;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        ReferenceModel.Placement placement = ReferenceModel.Placement.parse(dtype);
+        Gpt2Model policy = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
+        LanguageModel ref = ReferenceModel.create(policy, placement);
+        FrozenCheck check = FrozenCheck.of(policy, ref);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("placement", placement.name().toLowerCase(java.util.Locale.ROOT));
+        r.put("parameters", policy.config().parameterCount());
+        r.put("policy_trainable", policy.trainableParameterCount());
+        r.put("reference_trainable", ref.trainableParameterCount());
+        r.put("policy_bytes", policy.parameterBytes());
+        r.put("reference_bytes", ref.parameterBytes());
+        r.put("any_requires_grad", check.anyRequiresGrad());
+        r.put("weights_equal", check.weightsEqual());
+        r.put("eval_mode", check.evalMode());
+        var out = spec.commandLine().getOut();
+        if (common.json) {
+            Common.printJson(out, r);
+            return;
+        }
+        out.printf("Policy model: %,d trainable parameters, %.1f MB%n", policy.trainableParameterCount(), policy.parameterBytes() / 1048576.0);
+        out.printf("Reference model (%s): %,d trainable parameters, %.1f MB%n", r.get("placement"), ref.trainableParameterCount(), ref.parameterBytes() / 1048576.0);
+        out.println(check.report());
+    }
+}
