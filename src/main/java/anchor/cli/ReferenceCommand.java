@@ -20,6 +20,13 @@ final class ReferenceCommand implements Runnable {
     ModelOptions modelOptions;
     @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, fp16 or cpu (default ${DEFAULT-VALUE}).")
     String dtype;
+    @Option(names = "--time", paramLabel = "T", defaultValue = "0",
+            description = "Also time the reference's log-probs on a batch of --batch rows of T tokens (0 = off).")
+    int timeTokens;
+    @Option(names = "--batch", defaultValue = "1")
+    int batch;
+    @Option(names = "--reps", defaultValue = "3")
+    int reps;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +46,17 @@ final class ReferenceCommand implements Runnable {
         r.put("any_requires_grad", check.anyRequiresGrad());
         r.put("weights_equal", check.weightsEqual());
         r.put("eval_mode", check.evalMode());
+        if (timeTokens > 0) {
+            int[][] ids = new int[batch][timeTokens];
+            java.util.Random rng = new java.util.Random(0);
+            for (int[] row : ids) for (int t = 0; t < timeTokens; t++) row[t] = rng.nextInt(policy.config().vocabSize());
+            anchor.gpt2.TokenBatch b = anchor.gpt2.TokenBatch.padded(ids, false);
+            ref.tokenLogProbs(b); // warm-up (graph build)
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) ref.tokenLogProbs(b);
+            r.put("ms_per_forward", (System.nanoTime() - t0) / 1e6 / reps);
+            r.put("timed_shape", new int[]{batch, timeTokens});
+        }
         var out = spec.commandLine().getOut();
         if (common.json) {
             Common.printJson(out, r);
@@ -47,5 +65,6 @@ final class ReferenceCommand implements Runnable {
         out.printf("Policy model: %,d trainable parameters, %.1f MB%n", policy.trainableParameterCount(), policy.parameterBytes() / 1048576.0);
         out.printf("Reference model (%s): %,d trainable parameters, %.1f MB%n", r.get("placement"), ref.trainableParameterCount(), ref.parameterBytes() / 1048576.0);
         out.println(check.report());
+        if (r.containsKey("ms_per_forward")) out.printf("log-probs at B=%d, T=%d: %.0f ms per forward (mean of %d)%n", batch, timeTokens, r.get("ms_per_forward"), reps);
     }
 }

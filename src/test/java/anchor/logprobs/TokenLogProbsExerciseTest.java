@@ -1,0 +1,33 @@
+package anchor.logprobs;
+
+import anchor.gpt2.TokenBatch;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Exercise 2.2. */
+@Tag("exercise")
+class TokenLogProbsExerciseTest {
+    @Test
+    void shiftSoftmaxGatherWithPadding() {
+        // B = 2, T = 3, V = 2. Row 1 is left-padded: [pad, 1, 0].
+        float[] logits = {0, 0, /**/ 1, 3, /**/ 5, 5, /* row 1 */ 9, -9, /**/ 2, 0, /**/ 0, 0};
+        TokenBatch batch = new TokenBatch(new int[][]{{0, 1, 0}, {0, 1, 0}}, new int[][]{{1, 1, 1}, {0, 1, 1}});
+        assertThat(TokenLogProbs.targetMask(batch)).isDeepEqualTo(new int[][]{{1, 1}, {0, 1}});
+        double[][] lp = TokenLogProbs.gather(Nd4j.create(logits, new long[]{2, 3, 2}, 'c'), batch);
+        assertThat(lp[0][0]).isCloseTo(Math.log(0.5), within(1e-9));
+        assertThat(lp[0][1]).isCloseTo(1 - Math.log(Math.exp(1) + Math.exp(3)), within(1e-6));
+        assertThat(lp[1][0]).isEqualTo(0.0);
+        assertThat(lp[1][1]).isCloseTo(2 - Math.log(Math.exp(2) + 1), within(1e-6));
+    }
+
+    @Test
+    void stableWithHugeLogits() {
+        float[] logits = {3e38f, 0, 0, 0};
+        double[][] lp = TokenLogProbs.gather(Nd4j.create(logits, new long[]{1, 2, 2}, 'c'), TokenBatch.of(0, 1));
+        assertThat(lp[0][0]).isCloseTo(-3e38, within(1e32));
+    }
+}
