@@ -47,7 +47,11 @@ final class DriftCommand implements Runnable {
                 return held;
             }
         };
-        List<DriftRun.Row> rows = DriftRun.run(Gpt2Model.of(w), w, data, new DriftRun.Settings(steps, lr, klEvery));
+        List<DriftRun.Row> rows;
+        try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("drift")
+                .setInitialMax(steps + 1).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            rows = DriftRun.run(Gpt2Model.of(w), w, data, new DriftRun.Settings(steps, lr, klEvery), step -> bar.step());
+        }
         var out = spec.commandLine().getOut();
         out.printf("%5s %10s %14s %14s %12s %10s%n", "step", "loss", "KL every step", "KL every " + klEvery, "abs. div.", "rel. div.");
         for (DriftRun.Row r : rows) {

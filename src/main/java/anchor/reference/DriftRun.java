@@ -27,6 +27,12 @@ public final class DriftRun {
     }
 
     public static List<Row> run(Gpt2Model policy, Gpt2Weights referenceWeights, LanguageModelData data, Settings s) {
+        return run(policy, referenceWeights, data, s, step -> { });
+    }
+
+    /** As above, calling {@code onStep} after each logged step (for a progress bar). */
+    public static List<Row> run(Gpt2Model policy, Gpt2Weights referenceWeights, LanguageModelData data, Settings s,
+                                java.util.function.IntConsumer onStep) {
         Gpt2Model reference = Gpt2Model.of(referenceWeights).frozenCopy();
         TokenBatch heldOut = data.heldOut();
         double[] refLogps = reference.tokenLogProbs(heldOut)[0];
@@ -46,6 +52,7 @@ public final class DriftRun {
                 loss = g.loss();
             }
             rows.add(new Row(step, loss, klNow, klHeld, d.absolute(), d.relative()));
+            onStep.accept(step);
         }
         return rows;
     }
