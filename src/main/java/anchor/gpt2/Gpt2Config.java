@@ -139,7 +139,8 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         int nInner = inner == null || inner.isNull() ? 4 * nEmbd : intValue(inner, source, "n_inner");
         return new Gpt2Config(
                 intField(root, source, "n_layer"), intField(root, source, "n_head"), nEmbd,
-                intField(root, source, "n_positions"), intField(root, source, "vocab_size"), nInner,
+                root.hasNonNull("n_positions") ? intField(root, source, "n_positions") : intField(root, source, "n_ctx"),
+                intField(root, source, "vocab_size"), nInner,
                 root.path("layer_norm_epsilon").asDouble(1e-5),
                 root.path("tie_word_embeddings").asBoolean(true),
                 root.path("embd_pdrop").asDouble(0.1), root.path("attn_pdrop").asDouble(0.1),

@@ -17,13 +17,7 @@ class Gpt2TokenizerTest {
     static final int[] DOC1_TOKENS = {15496, 11, 703, 389, 345, 1804, 1909, 30};
     static final String DOC1_TEXT = "Hello, how are you doing today?";
 
-    static final List<String> CORPUS = List.of(
-            DOC1_TEXT, "", " ", "   leading and trailing   ", "tabs\tand\nnewlines\n\n\nand\r\nCRLF",
-            "I'm sure you'll see they've done what we'd said; it's John's.", "DON'T SHOUT'S", "1234567890 3.14159 1e-9 0x1F",
-            "naïve café, Grüße aus Köln — ça va? 日本語のテキスト 한국어 текст на русском", "emoji 😀👍🏽 👨‍👩‍👧 🇩🇪",
-            "def f(x):\n    return x ** 2  # square\n\tif a!=b: print(\"{}\".format(a))", "<html><body class=\"x\">&amp;</body></html>",
-            "multiple     spaces    between", "punctuation!!! ??? ... ---", "\u00a0non-breaking\u2003em space", "a\u0300 combining",
-            "zero\u200bwidth", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 math", "ﬁ ligature", "trailing newline\n");
+    static final List<String> CORPUS = Gpt2TokenizerTestCorpus.CORPUS;
 
     @Test
     void documentOneSentence() {
@@ -38,6 +32,28 @@ class Gpt2TokenizerTest {
             int[] ours = tok.encode(s);
             assertThat(ours).as("ids for %s", s).containsExactly(jtokkit.encodeOrdinary(s).toArray());
             assertThat(tok.decode(ours)).as("round trip").isEqualTo(s);
+        }
+    }
+
+    @Test
+    void agreesWithJtokkitOnRandomUnicode() {
+        Encoding jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        java.util.Random r = new java.util.Random(2024);
+        int[][] ranges = {{0x20, 0x7e}, {0x09, 0x0d}, {0xa0, 0x17f}, {0x370, 0x3ff}, {0x400, 0x4ff}, {0x590, 0x6ff},
+                {0x900, 0x97f}, {0x2000, 0x206f}, {0x3000, 0x30ff}, {0x4e00, 0x4f00}, {0xac00, 0xad00}, {0x1f300, 0x1f64f},
+                {0x1d400, 0x1d4ff}, {0x1c, 0x1f}, {0x85, 0x85}, {0x2028, 0x2029}, {0xfe00, 0xfe0f}};
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = 1 + r.nextInt(24);
+            for (int k = 0; k < n; k++) {
+                int[] range = r.nextInt(3) == 0 ? ranges[r.nextInt(ranges.length)] : ranges[0];
+                sb.appendCodePoint(range[0] + r.nextInt(range[1] - range[0] + 1));
+            }
+            String s = sb.toString();
+            assertThat(tok.encode(s)).as("ids for %s", s.codePoints().mapToObj(Integer::toHexString).toList())
+                    .containsExactly(jtokkit.encodeOrdinary(s).toArray());
+            assertThat(tok.decode(tok.encode(s))).isEqualTo(s);
         }
     }
 
