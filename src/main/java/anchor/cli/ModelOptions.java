@@ -35,7 +35,9 @@ class ModelOptions {
             err.println("anchor: using " + config + " with seeded random weights (GPT-2 init, seed " + initSeed + "), not trained weights");
             return Gpt2Init.random(Gpt2Config.preset(config), initSeed);
         }
-        throw new AnchorException("no model: give --model DIR (a Hugging Face GPT-2 directory) or --config NAME");
+        err.println("anchor: no --model or --config given: using the embedded world's SFT model (see chapters/03-world.md)");
+        model = anchor.world.World.sftDirectory();
+        return HfCheckpoint.load(model);
     }
 
     Gpt2Tokenizer tokenizer() {

@@ -1,6 +1,5 @@
 package anchor.cli;
 
-import anchor.AnchorException;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
 import picocli.CommandLine.Command;
@@ -22,12 +21,10 @@ final class ParamsCommand implements Runnable {
     @Override
     public void run() {
         long trainable;
-        if (modelOptions.model != null) {
-            trainable = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr())).trainableParameterCount();
-        } else if (modelOptions.config != null) {
+        if (modelOptions.config != null && modelOptions.model == null) {
             trainable = Gpt2Config.preset(modelOptions.config).parameterCount(); // the graph test proves formula = graph
         } else {
-            throw new AnchorException("no model: give --model DIR or --config NAME");
+            trainable = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr())).trainableParameterCount();
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("total", trainable);

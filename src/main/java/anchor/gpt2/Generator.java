@@ -2,7 +2,6 @@ package anchor.gpt2;
 
 import anchor.AnchorException;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,27 +38,57 @@ public final class Generator {
 
     /** The new tokens (the prompt not included); the EOT token, when reached, is the last one. */
     public static int[] generate(Gpt2Model model, int[] prompt, Settings s) {
+        return generate(model, new int[][]{prompt}, s)[0];
+    }
+
+    /**
+     * Samples a continuation for every prompt at once, one row each, from one seeded RNG (row order is part of the
+     * seed's meaning). Rows stop independently at {@code <|endoftext|>}; all stop at {@code maxNewTokens} or the
+     * context length.
+     */
+    public static int[][] generate(Gpt2Model model, int[][] prompts, Settings s) {
         Gpt2Config c = model.config();
-        if (prompt.length == 0) throw new AnchorException("empty prompt: generation needs at least one token");
-        int total = Math.min(prompt.length + s.maxNewTokens(), c.nPositions());
-        if (prompt.length > c.nPositions()) {
-            throw new AnchorException("prompt of " + prompt.length + " tokens is longer than the context (n_positions = " + c.nPositions() + ")");
+        int B = prompts.length, longest = 0;
+        for (int[] p : prompts) {
+            if (p.length == 0) throw new AnchorException("empty prompt: generation needs at least one token");
+            if (p.length > c.nPositions()) {
+                throw new AnchorException("prompt of " + p.length + " tokens is longer than the context (n_positions = " + c.nPositions() + ")");
+            }
+            longest = Math.max(longest, p.length);
         }
+        int total = Math.min(longest + s.maxNewTokens(), c.nPositions());
         Random rng = new Random(s.seed());
-        int[] ids = Arrays.copyOf(prompt, total);
-        int[] mask = new int[total];
-        Arrays.fill(mask, 0, prompt.length, 1);
-        List<Integer> out = new ArrayList<>();
-        for (int len = prompt.length; len < total; len++) {
-            INDArray logits = model.logits(new TokenBatch(new int[][]{ids}, new int[][]{mask}));   // (1, T, V)
-            double[] row = logits.get(NDArrayIndex.point(0), NDArrayIndex.point(len - 1), NDArrayIndex.all()).toDoubleVector();
-            int next = pick(row, s, rng);
-            ids[len] = next;
-            mask[len] = 1;
-            out.add(next);
-            if (s.stopAtEot() && next == Gpt2Config.EOT_TOKEN) break;
+        int[][] ids = new int[B][total], mask = new int[B][total];
+        int[] len = new int[B];
+        boolean[] done = new boolean[B];
+        List<List<Integer>> out = new ArrayList<>();
+        for (int b = 0; b < B; b++) {
+            System.arraycopy(prompts[b], 0, ids[b], 0, prompts[b].length);
+            Arrays.fill(mask[b], 0, prompts[b].length, 1);
+            len[b] = prompts[b].length;
+            done[b] = len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), c.nPositions());
+            out.add(new ArrayList<>());
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        while (true) {
+            int active = 0;
+            for (boolean d : done) if (!d) active++;
+            if (active == 0) break;
+            int[] at = new int[B];
+            for (int b = 0; b < B; b++) at[b] = len[b] - 1;
+            INDArray logits = model.logitsAt(new TokenBatch(ids, mask), at);                     // (B, V)
+            for (int b = 0; b < B; b++) {
+                if (done[b]) continue;
+                int next = pick(logits.getRow(b).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector(), s, rng);
+                ids[b][len[b]] = next;
+                mask[b][len[b]] = 1;
+                len[b]++;
+                out.get(b).add(next);
+                if ((s.stopAtEot() && next == Gpt2Config.EOT_TOKEN) || len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), total)) done[b] = true;
+            }
+        }
+        int[][] result = new int[B][];
+        for (int b = 0; b < B; b++) result[b] = out.get(b).stream().mapToInt(Integer::intValue).toArray();
+        return result;
     }
 
     /** One sampling step from a row of logits. */

@@ -219,6 +219,21 @@ public final class Gpt2Model implements LanguageModel {
         return out;
     }
 
+    /**
+     * Next-token logits (B, V) at one position per row, {@code positions[b]}: the blocks run in the graph, the head
+     * only for the rows asked for (generation needs one position per step, and the head is most of a small model's
+     * FLOPs).
+     */
+    public INDArray logitsAt(TokenBatch batch, int[] positions) {
+        INDArray h = run(batch, null, "ln_f.out").get("ln_f.out");                       // (B, T, C)
+        int B = batch.batchSize(), C = config.nEmbd();
+        INDArray rows = Nd4j.create(compute, B, C);                                      // (B, C)
+        for (int b = 0; b < B; b++) rows.putRow(b, h.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(positions[b]), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        INDArray head = params.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").castTo(compute); // (V, C)
+        return rows.mmul(head.transpose());                                              // (B, V)
+    }
+
     /** Per-layer activations for checks: {@code h.i.out} (B, T, C) for every block, {@code ln_f.out}, {@code logits}. */
     public Map<String, INDArray> activations(TokenBatch batch) {
         String[] names = new String[config.nLayer() + 2];

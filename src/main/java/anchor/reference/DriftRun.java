@@ -65,12 +65,7 @@ public final class DriftRun {
 
         /** ∂(mean negative log-likelihood)/∂logp: −1/N on every real target. */
         default double[][] meanNllWeights(TokenBatch batch) {
-            int[][] mask = anchor.logprobs.TokenLogProbs.targetMask(batch);
-            int n = 0;
-            for (int[] row : mask) for (int m : row) n += m;
-            double[][] w = new double[mask.length][mask[0].length];
-            for (int b = 0; b < mask.length; b++) for (int t = 0; t < mask[b].length; t++) w[b][t] = -mask[b][t] / (double) n;
-            return w;
+            return anchor.train.LmTrainer.meanNllWeights(batch);
         }
     }
 }

@@ -36,6 +36,33 @@ public final class AdamW implements Optimizer {
         this.lr = lr;
     }
 
+    /** Steps taken so far (t in the bias corrections). */
+    public int steps() {
+        return t;
+    }
+
+    /** Writes m, v and t to a safetensors file (for exact resume). */
+    public void save(java.nio.file.Path file) {
+        Map<String, anchor.safetensors.SafetensorsWriter.Tensor> out = new java.util.LinkedHashMap<>();
+        new java.util.TreeMap<>(m).forEach((k, a) -> {
+            out.put("m/" + k, new anchor.safetensors.SafetensorsWriter.Tensor(a.dup('c').data().asFloat(), a.shape()));
+            out.put("v/" + k, new anchor.safetensors.SafetensorsWriter.Tensor(v.get(k).dup('c').data().asFloat(), a.shape()));
+        });
+        anchor.safetensors.SafetensorsWriter.write(file, out, anchor.safetensors.DType.F32, Map.of("t", Integer.toString(t)));
+    }
+
+    /** Restores the state written by {@link #save}. */
+    public void load(java.nio.file.Path file) {
+        anchor.safetensors.SafetensorsFile f = anchor.safetensors.SafetensorsFile.open(file);
+        m.clear();
+        v.clear();
+        for (var info : f.tensors().values()) {
+            INDArray a = org.nd4j.linalg.factory.Nd4j.create(f.readFloats(info.name()), info.shape(), 'c');
+            (info.name().startsWith("m/") ? m : v).put(info.name().substring(2), a);
+        }
+        t = Integer.parseInt(f.metadata().getOrDefault("t", "0"));
+    }
+
     @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads) {
         t++;

@@ -1,0 +1,45 @@
+package anchor.cli;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Model;
+import anchor.world.PreferenceData;
+import anchor.world.World;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "data", description = "Make the world's preference data (TRL JSONL: prompt, chosen, rejected), train and held-out splits.")
+final class WorldDataCommand implements Runnable {
+    @Mixin
+    Common common;
+    @Option(names = "--model", paramLabel = "DIR", description = "The model that samples the responses (default: the world's SFT model).")
+    Path model;
+    @Option(names = "--out", defaultValue = "runs/world-data", paramLabel = "DIR")
+    Path out;
+    @Option(names = "--train", defaultValue = "512")
+    int train;
+    @Option(names = "--held-out", defaultValue = "128")
+    int heldOut;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (model == null) spec.commandLine().getErr().println("anchor: --model not given: using the world's SFT model");
+        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(model == null ? World.sftDirectory() : model));
+        List<PreferenceData.Pair> tr = PreferenceData.generate(sft, World.TRAIN_PROMPT_SEED, train);
+        List<PreferenceData.Pair> ho = PreferenceData.generate(sft, World.HELD_OUT_PROMPT_SEED, heldOut);
+        PreferenceData.write(tr, out.resolve("train.jsonl"));
+        PreferenceData.write(ho, out.resolve("held_out.jsonl"));
+        long agree = tr.stream().filter(p -> p.chosenGold() > p.rejectedGold()).count();
+        var o = spec.commandLine().getOut();
+        o.printf("wrote %d train and %d held-out pairs to %s; %.1f%% of train labels agree with the higher gold reward%n",
+                tr.size(), ho.size(), out, 100.0 * agree / tr.size());
+        if (common.json) Common.printJson(o, Map.of("train", tr.size(), "held_out", ho.size(), "out", out.toString()));
+    }
+}

@@ -1,0 +1,77 @@
+package anchor.world;
+
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.LanguageModel;
+import anchor.gpt2.TokenBatch;
+import anchor.logprobs.SequenceLogProbs;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The evaluation kit every alignment chapter uses. For a policy, on held-out prompts, one sample per prompt at
+ * temperature 1:
+ * <ul>
+ *   <li>gold reward mean, and win rate against the SFT model's samples for the same prompts (ties count ½) — our
+ *       stand-in for AlpacaEval's win rate in document 2;</li>
+ *   <li>sampled KL to the reference: mean over samples of Σ_t (log π − log π_ref) on the policy's own tokens (k1 on
+ *       on-policy samples, an unbiased estimate of the sequence KL);</li>
+ *   <li>grammatical rate (language degradation), distinct-1/2 and unique-response rate (mode collapse);</li>
+ *   <li>reference perplexity of the samples: exp of minus the mean per-token reference log-prob.</li>
+ * </ul>
+ */
+public final class WorldEval {
+    private WorldEval() {
+    }
+
+    public record Report(int samples, double goldMean, double winRateVsSft, double sampledKl, double grammaticalRate,
+                         double distinct1, double distinct2, double uniqueRate, double referencePerplexity) {
+    }
+
+    public static Report evaluate(Gpt2Model policy, LanguageModel reference, Gpt2Model sft, List<String> prompts, long seed) {
+        List<String> samples = PreferenceData.sample(policy, prompts, seed);
+        List<String> sftSamples = policy == sft ? samples : PreferenceData.sample(sft, prompts, seed + 1);
+        double gold = 0, wins = 0, grammatical = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            double g = GoldReward.of(samples.get(i)), gs = GoldReward.of(sftSamples.get(i));
+            gold += g;
+            wins += g > gs ? 1 : g == gs ? 0.5 : 0;
+            if (Language.isGrammatical(samples.get(i))) grammatical++;
+        }
+        double klSum = 0, refLogp = 0;
+        long refTokens = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            int[] prompt = PreferenceData.promptIds(prompts.get(i));
+            int[] resp = anchor.tokenizer.Gpt2Tokenizer.gpt2().encode(samples.get(i));
+            int[] seq = new int[prompt.length + resp.length + 1];
+            System.arraycopy(prompt, 0, seq, 0, prompt.length);
+            System.arraycopy(resp, 0, seq, prompt.length, resp.length);
+            seq[seq.length - 1] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
+            if (seq.length > policy.config().nPositions()) seq = java.util.Arrays.copyOf(seq, policy.config().nPositions());
+            TokenBatch batch = TokenBatch.of(seq);
+            int[][] mask = SequenceLogProbs.responseMask(batch, new int[]{prompt.length});
+            double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch), mask);
+            klSum += lp[0] - lr[0];
+            refLogp += lr[0];
+            for (int m : mask[0]) refTokens += m;
+        }
+        int n = samples.size();
+        return new Report(n, gold / n, wins / n, klSum / n, grammatical / n, distinct(samples, 1), distinct(samples, 2),
+                new HashSet<>(samples).size() / (double) n, Math.exp(-refLogp / Math.max(1, refTokens)));
+    }
+
+    /** Distinct-n: unique word n-grams over all n-grams in the samples. */
+    public static double distinct(List<String> samples, int n) {
+        Set<String> unique = new HashSet<>();
+        long total = 0;
+        for (String s : samples) {
+            String[] w = s.strip().split("\\s+");
+            for (int i = 0; i + n <= w.length; i++) {
+                unique.add(String.join(" ", java.util.Arrays.copyOfRange(w, i, i + n)));
+                total++;
+            }
+        }
+        return total == 0 ? 0 : unique.size() / (double) total;
+    }
+}
