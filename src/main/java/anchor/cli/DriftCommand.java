@@ -34,7 +34,6 @@ final class DriftCommand implements Runnable {
 
     @Override
     public void run() {
-        if (modelOptions.model == null && modelOptions.config == null) modelOptions.config = "gpt2-tiny";
         Gpt2Weights w = modelOptions.load(spec.commandLine().getErr());
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         TokenBatch train = TokenBatch.of(tok.encode(TRAIN)), held = TokenBatch.of(tok.encode(HELD_OUT));

@@ -29,6 +29,8 @@ final class GenerateCommand implements Runnable {
     double topP;
     @Option(names = "--seed", defaultValue = "0")
     long seed;
+    @Option(names = "--no-eot-prefix", description = "Do not start the prompt with <|endoftext|> (GPT-2's document separator, which marks a document start).")
+    boolean noEotPrefix;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +38,13 @@ final class GenerateCommand implements Runnable {
     public void run() {
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         Generator.Settings s = new Generator.Settings(maxNewTokens, temperature, topK, topP, seed, true);
-        int[] promptIds = tok.encode(prompt);
+        int[] text = tok.encode(prompt);
+        int[] promptIds = text;
+        if (!noEotPrefix) {
+            promptIds = new int[text.length + 1];
+            promptIds[0] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
+            System.arraycopy(text, 0, promptIds, 1, text.length);
+        }
         Gpt2Model model = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         int[] ids = Generator.generate(model, promptIds, s);
         String text = tok.decode(ids);

@@ -38,7 +38,6 @@ final class KlLabCommand implements Runnable {
 
     @Override
     public void run() {
-        if (modelOptions.model == null && modelOptions.config == null) modelOptions.config = "gpt2-tiny";
         Gpt2Weights refWeights = modelOptions.load(spec.commandLine().getErr());
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         Gpt2Model policy;

@@ -33,7 +33,7 @@ final class WorldCommand implements Runnable {
         Common common;
         @Option(names = "--out", defaultValue = "runs/world-pretrain", paramLabel = "DIR")
         Path out;
-        @Option(names = "--steps", defaultValue = "600")
+        @Option(names = "--steps", defaultValue = "1200")
         int steps;
         @Option(names = "--batch", defaultValue = "8")
         int batch;

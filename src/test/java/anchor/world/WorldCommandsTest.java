@@ -1,0 +1,52 @@
+package anchor.world;
+
+import anchor.cli.Main;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The world's commands on the committed SFT model, cut down to a few prompts. */
+class WorldCommandsTest {
+    @TempDir
+    Path dir;
+
+    static JsonNode run(String... args) throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    @Test
+    void dataIsRegeneratedBitExactlyAndReadsBack() throws Exception {
+        run("world", "data", "--json", "--train", "6", "--held-out", "2", "--out", dir.resolve("a").toString());
+        run("world", "data", "--json", "--train", "6", "--held-out", "2", "--out", dir.resolve("b").toString());
+        assertThat(Files.readAllBytes(dir.resolve("b/train.jsonl"))).isEqualTo(Files.readAllBytes(dir.resolve("a/train.jsonl")));
+        var pairs = PreferenceData.read(dir.resolve("a/train.jsonl"));
+        assertThat(pairs).hasSize(6);
+        for (var p : pairs) {
+            assertThat(Language.isSentence(p.prompt())).isTrue();
+            assertThat(p.chosenGold()).isEqualTo(GoldReward.of(p.chosen()));
+            assertThat(p.rejectedGold()).isEqualTo(GoldReward.of(p.rejected()));
+        }
+    }
+
+    @Test
+    void evalOfTheSftModelAgainstItself() throws Exception {
+        JsonNode r = run("world", "eval", "--json", "--prompts", "8");
+        assertThat(r.get("samples").asInt()).isEqualTo(8);
+        assertThat(r.get("sampledKl").asDouble()).isZero();
+        assertThat(r.get("winRateVsSft").asDouble()).isEqualTo(0.5);
+        assertThat(r.get("grammaticalRate").asDouble()).isGreaterThan(0.5);
+        assertThat(r.get("referencePerplexity").asDouble()).isBetween(2.0, 30.0);
+    }
+}
