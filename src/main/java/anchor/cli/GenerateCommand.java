@@ -38,12 +38,12 @@ final class GenerateCommand implements Runnable {
     public void run() {
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         Generator.Settings s = new Generator.Settings(maxNewTokens, temperature, topK, topP, seed, true);
-        int[] text = tok.encode(prompt);
-        int[] promptIds = text;
+        int[] encoded = tok.encode(prompt);
+        int[] promptIds = encoded;
         if (!noEotPrefix) {
-            promptIds = new int[text.length + 1];
+            promptIds = new int[encoded.length + 1];
             promptIds[0] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
-            System.arraycopy(text, 0, promptIds, 1, text.length);
+            System.arraycopy(encoded, 0, promptIds, 1, encoded.length);
         }
         Gpt2Model model = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         int[] ids = Generator.generate(model, promptIds, s);
