@@ -49,6 +49,10 @@ class LmTrainerTest {
         }
         assertThat(Files.readString(dir.resolve("b/checkpoint/trainer_state.json"))).contains("\"step\":4");
         Gpt2Weights resumed = train(dir.resolve("b"), Integer.MAX_VALUE, 6);
+        train(dir.resolve("c"), Integer.MAX_VALUE, 6);
+        assertThat(Files.readAllBytes(dir.resolve("c/checkpoint/model/model.safetensors")))
+                .as("same seed, same machine: same checkpoint bytes")
+                .isEqualTo(Files.readAllBytes(dir.resolve("a/checkpoint/model/model.safetensors")));
         for (String k : straight.tensors().keySet()) assertThat(resumed.get(k)).as(k).isEqualTo(straight.get(k));
         var lines = Files.readAllLines(dir.resolve("a/loss.csv"));
         assertThat(lines).hasSize(7);
