@@ -1,0 +1,55 @@
+package anchor.dpo;
+
+import anchor.AnchorException;
+
+/**
+ * EXERCISE 4.1 — the DPO loss and its implicit rewards (document 3, "The DPO Loss Function"), and IPO.
+ * Reading: document 3 and the Javadoc of the solution's variants. Tests: {@code DpoLossExerciseTest}.
+ */
+public final class DpoLoss {
+    private DpoLoss() {
+    }
+
+    public enum Variant {
+        SIGMOID, CDPO, IPO, HINGE, REFERENCE_FREE;
+
+        public static Variant parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new AnchorException("unknown DPO loss '" + s + "' (sigmoid, cdpo, ipo, hinge, reference-free)");
+            }
+        }
+    }
+
+    public record Result(double loss, double chosenReward, double rejectedReward, double gradPolicyChosen, double gradPolicyRejected) {
+        public double margin() {
+            return chosenReward - rejectedReward;
+        }
+    }
+
+    public static Result dpoLoss(double policyChosen, double policyRejected, double refChosen, double refRejected, double beta) {
+        return of(Variant.SIGMOID, policyChosen, policyRejected, refChosen, refRejected, beta, 0);
+    }
+
+    /**
+     * Contract, with h = (πc − rc) − (πr − rr) and z = β·h:
+     * SIGMOID: L = −log σ(z), computed stably (never log(sigmoid(z)) directly); REFERENCE_FREE: SIGMOID with rc = rr = 0;
+     * CDPO: −(1−ε)·log σ(z) − ε·log σ(−z); IPO: (h − 1/(2β))²; HINGE: max(0, 1 − z).
+     * Rewards: chosenReward = β(πc − rc), rejectedReward = β(πr − rr) (with the reference zeroed for REFERENCE_FREE).
+     * Gradients: gradPolicyChosen = ∂L/∂πc, gradPolicyRejected = ∂L/∂πr.
+     * β ≤ 0 or not finite, ε outside [0, 0.5), or a non-finite log-prob → {@link AnchorException}.
+     */
+    public static Result of(Variant v, double policyChosen, double policyRejected, double refChosen, double refRejected,
+                            double beta, double labelSmoothing) {
+        throw new UnsupportedOperationException("Exercise 4.1: implement DpoLoss.of");
+    }
+
+    public static double logSigmoid(double x) {
+        throw new UnsupportedOperationException("Exercise 4.1: implement a stable log-sigmoid");
+    }
+
+    public static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+}
