@@ -52,6 +52,19 @@ public final class World {
         return new TokenBatch(rows, mask);
     }
 
+    /** The committed training split of the world's preference data. */
+    public static java.util.List<PreferenceData.Pair> trainPairs() {
+        try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "data/train.jsonl")) {
+            if (in == null) throw new AnchorException("the world's preference data is not built into this copy of Anchor; make it with: anchor world data");
+            Path tmp = Files.createTempFile("anchor-world-train", ".jsonl");
+            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            tmp.toFile().deleteOnExit();
+            return PreferenceData.read(tmp);
+        } catch (IOException e) {
+            throw new AnchorException("cannot read the world's preference data: " + e.getMessage(), e);
+        }
+    }
+
     private static Path sftDir;
 
     /** The committed SFT checkpoint, unpacked from the resources into a temporary directory once per JVM. */
