@@ -37,15 +37,7 @@ final class DriftCommand implements Runnable {
         Gpt2Weights w = modelOptions.load(spec.commandLine().getErr());
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         TokenBatch train = TokenBatch.of(tok.encode(TRAIN)), held = TokenBatch.of(tok.encode(HELD_OUT));
-        DriftRun.LanguageModelData data = new DriftRun.LanguageModelData() {
-            public TokenBatch train(int step) {
-                return train;
-            }
-
-            public TokenBatch heldOut() {
-                return held;
-            }
-        };
+        DriftRun.LanguageModelData data = DriftRun.LanguageModelData.fixed(train, held);
         List<DriftRun.Row> rows;
         try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("drift")
                 .setInitialMax(steps + 1).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {

@@ -46,15 +46,7 @@ final class KlLabCommand implements Runnable {
         } else {
             policy = Gpt2Model.of(refWeights);
             TokenBatch train = TokenBatch.of(tok.encode(DriftCommand.TRAIN));
-            DriftRun.run(policy, refWeights, new DriftRun.LanguageModelData() {
-                public TokenBatch train(int step) {
-                    return train;
-                }
-
-                public TokenBatch heldOut() {
-                    return train;
-                }
-            }, new DriftRun.Settings(driftSteps, 1e-3, 1));
+            DriftRun.run(policy, refWeights, DriftRun.LanguageModelData.fixed(train, train), new DriftRun.Settings(driftSteps, 1e-3, 1));
         }
         int[] ids = tok.encode(text);
         if (ids.length < 2) throw new anchor.AnchorException("need at least 2 tokens (got " + ids.length + ")");

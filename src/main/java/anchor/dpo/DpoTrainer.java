@@ -46,7 +46,10 @@ public final class DpoTrainer {
         }
     }
 
-    /** Pairs tokenized with the world's convention: prompt = {@code <|endoftext|>} + prompt text. */
+    /**
+     * Pairs tokenized as TRL does: prompt, then response, then {@code <|endoftext|>} (unless {@code eos} is off);
+     * the prompt text is tokenized as it stands (world prompts carry their own leading {@code <|endoftext|>}).
+     */
     public static List<PreferenceBatch> tokenize(List<PreferenceData.Pair> data, Settings s) {
         var tok = anchor.tokenizer.Gpt2Tokenizer.gpt2();
         List<PreferenceBatch> out = new ArrayList<>();

@@ -278,7 +278,6 @@ public final class Gpt2Model implements LanguageModel {
             System.arraycopy(batch.ids()[b], 0, ids, b * T, T);
             System.arraycopy(positions[b], 0, pos, b * T, T);
         }
-        if (batch.length() > config.nPositions()) batch.validate(config);
         INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
         INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
         return tok.castTo(compute).addi(wpe.castTo(compute));                  // (B·T, C)

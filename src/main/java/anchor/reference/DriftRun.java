@@ -63,6 +63,19 @@ public final class DriftRun {
 
         TokenBatch heldOut();
 
+        /** The same training batch at every step. */
+        static LanguageModelData fixed(TokenBatch train, TokenBatch heldOut) {
+            return new LanguageModelData() {
+                public TokenBatch train(int step) {
+                    return train;
+                }
+
+                public TokenBatch heldOut() {
+                    return heldOut;
+                }
+            };
+        }
+
         /** ∂(mean negative log-likelihood)/∂logp: −1/N on every real target. */
         default double[][] meanNllWeights(TokenBatch batch) {
             return anchor.train.LmTrainer.meanNllWeights(batch);

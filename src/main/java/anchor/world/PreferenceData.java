@@ -16,7 +16,7 @@ import java.util.Random;
 
 /**
  * The world's preference data, in TRL's JSONL format ({@code prompt}, {@code chosen}, {@code rejected}): each
- * prompt is one sentence of the language; two responses are sampled from the SFT model; the label is drawn from the
+ * prompt is {@code <|endoftext|>} and one sentence of the language; two responses are sampled from the SFT model; the label is drawn from the
  * Bradley–Terry model on the gold reward, P(a ≻ b) = σ(gold(a) − gold(b)), so labels are realistically noisy.
  * Every pair also records both gold rewards. Seeded: the same model and seed give the same file, byte for byte.
  */
@@ -30,13 +30,18 @@ public final class PreferenceData {
     public static final int MAX_RESPONSE_TOKENS = 40;
     static final int GENERATION_BATCH = 64;
 
-    /** The prompt as the model sees it: {@code <|endoftext|>} then the sentence. */
+    /**
+     * The prompt's tokens, as TRL and Hugging Face's tokenizer make them. World prompts begin with the literal
+     * {@code <|endoftext|>} (token 50256, GPT-2's document separator, which the SFT model saw before every story), so
+     * any implementation that tokenizes the JSONL the usual way gives the model the context it was trained with.
+     */
     public static int[] promptIds(String prompt) {
-        int[] ids = Gpt2Tokenizer.gpt2().encode(prompt);
-        int[] out = new int[ids.length + 1];
-        out[0] = Gpt2Tokenizer.EOT_ID;
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
+        return Gpt2Tokenizer.gpt2().encode(prompt);
+    }
+
+    /** The sentence of a world prompt, without its leading {@code <|endoftext|>}. */
+    public static String sentenceOf(String prompt) {
+        return prompt.startsWith(Gpt2Tokenizer.EOT) ? prompt.substring(Gpt2Tokenizer.EOT.length()) : prompt;
     }
 
     /** A response as text: the sampled tokens up to (not including) {@code <|endoftext|>}. */
@@ -61,13 +66,14 @@ public final class PreferenceData {
     public static List<String> prompts(long seed, int n) {
         Random r = new Random(seed);
         List<String> p = new ArrayList<>();
-        for (int i = 0; i < n; i++) p.add(Language.sentence(r));
+        for (int i = 0; i < n; i++) p.add(Gpt2Tokenizer.EOT + Language.sentence(r));
         return p;
     }
 
     public static List<Pair> generate(Gpt2Model sft, long seed, int n) {
         List<String> prompts = prompts(seed, n);
-        List<String> a = sample(sft, prompts, seed * 2), b = sample(sft, prompts, seed * 2 + 1);
+        List<String> a = nonEmpty(sft, prompts, sample(sft, prompts, seed * 2), seed * 2),
+                b = nonEmpty(sft, prompts, sample(sft, prompts, seed * 2 + 1), seed * 2 + 1);
         Random labels = new Random(seed ^ 0x5DEECE66DL);
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -76,6 +82,18 @@ public final class PreferenceData {
             pairs.add(aWins ? new Pair(prompts.get(i), a.get(i), b.get(i), ga, gb) : new Pair(prompts.get(i), b.get(i), a.get(i), gb, ga));
         }
         return pairs;
+    }
+
+    /** Resamples (seeded) the responses that came out empty — the model ended the story at once — so every pair trains. */
+    static List<String> nonEmpty(Gpt2Model model, List<String> prompts, List<String> responses, long seed) {
+        List<String> out = new ArrayList<>(responses);
+        for (int i = 0; i < out.size(); i++) {
+            for (int attempt = 1; out.get(i).isBlank(); attempt++) {
+                if (attempt > 20) throw new AnchorException("the model keeps ending the story at once after prompt '" + prompts.get(i) + "'");
+                out.set(i, sample(model, List.of(prompts.get(i)), seed * 1_000 + i * 31L + attempt).get(0));
+            }
+        }
+        return out;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

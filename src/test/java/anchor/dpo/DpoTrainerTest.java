@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.within;
 class DpoTrainerTest {
     static final Gpt2Config C = new Gpt2Config(1, 2, 8, 32, Gpt2Config.GPT2_VOCAB, 16, 1e-5, true, 0, 0, 0, 0.02);
     static final List<PreferenceData.Pair> DATA = List.of(
-            new PreferenceData.Pair("The dog sings.", " A kind cat smiles.", " A cruel cat bites the dog.", 2, -2),
+            new PreferenceData.Pair("<|endoftext|>The dog sings.", " A kind cat smiles.", " A cruel cat bites the dog.", 2, -2),
             new PreferenceData.Pair("The king is sad.", " The queen helps the king.", " The queen cries.", 1, -1),
             new PreferenceData.Pair("A bird sleeps.", " The fox waits.", " The fox kicks a bird angrily.", 0, -2));
     static final DpoTrainer.Settings S = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 3, 1, 32, 0, 1, false, true);

@@ -19,15 +19,7 @@ class ReferenceModelTest {
     static DriftRun.LanguageModelData data() {
         TokenBatch train = TokenBatch.padded(new int[][]{{464, 3797, 3332, 319, 262, 2603, 13}, {40, 588, 257, 1332, 13}}, false);
         TokenBatch held = TokenBatch.of(464, 3290, 318, 257, 922, 3290, 13);
-        return new DriftRun.LanguageModelData() {
-            public TokenBatch train(int step) {
-                return train;
-            }
-
-            public TokenBatch heldOut() {
-                return held;
-            }
-        };
+        return DriftRun.LanguageModelData.fixed(train, held);
     }
 
     @Test

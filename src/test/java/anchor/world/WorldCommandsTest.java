@@ -34,7 +34,8 @@ class WorldCommandsTest {
         var pairs = PreferenceData.read(dir.resolve("a/train.jsonl"));
         assertThat(pairs).hasSize(6);
         for (var p : pairs) {
-            assertThat(Language.isSentence(p.prompt())).isTrue();
+            assertThat(p.prompt()).startsWith("<|endoftext|>");
+            assertThat(Language.isSentence(PreferenceData.sentenceOf(p.prompt()))).isTrue();
             assertThat(p.chosenGold()).isEqualTo(GoldReward.of(p.chosen()));
             assertThat(p.rejectedGold()).isEqualTo(GoldReward.of(p.rejected()));
         }
