@@ -22,9 +22,9 @@ import java.util.Map;
 final class KlCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", required = true, paramLabel = "DIR")
+    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
     Path policyDir;
-    @Option(names = "--reference", required = true, paramLabel = "DIR")
+    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
     Path referenceDir;
     @Option(names = "--text")
     String text;
@@ -42,8 +42,11 @@ final class KlCommand implements Runnable {
         if (!est.matches("k1|k2|k3|exact")) throw new AnchorException("unknown estimator '" + estimator + "' (k1, k2, k3 or exact)");
         int[] seq = text != null ? Gpt2Tokenizer.forModel(policyDir).encode(text) : Common.parseIds(ids);
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir));
-        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(referenceDir)).frozenCopy();
+        var err = spec.commandLine().getErr();
+        if (policyDir == null) err.println("anchor: --policy not given: using the world's SFT model");
+        if (referenceDir == null) err.println("anchor: --reference not given: using the world's SFT model");
+        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir == null ? anchor.world.World.sftDirectory() : policyDir));
+        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(referenceDir == null ? anchor.world.World.sftDirectory() : referenceDir)).frozenCopy();
         if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {
             throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
         }
