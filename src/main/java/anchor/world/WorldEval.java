@@ -25,6 +25,8 @@ public final class WorldEval {
     private WorldEval() {
     }
 
+    static final int SCORE_BATCH = 32;
+
     public record Report(int samples, double goldMean, double winRateVsSft, double sampledKl, double grammaticalRate,
                          double distinct1, double distinct2, double uniqueRate, double referencePerplexity) {
     }
@@ -41,20 +43,29 @@ public final class WorldEval {
         }
         double klSum = 0, refLogp = 0;
         long refTokens = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            int[] prompt = PreferenceData.promptIds(prompts.get(i));
-            int[] resp = anchor.tokenizer.Gpt2Tokenizer.gpt2().encode(samples.get(i));
-            int[] seq = new int[prompt.length + resp.length + 1];
-            System.arraycopy(prompt, 0, seq, 0, prompt.length);
-            System.arraycopy(resp, 0, seq, prompt.length, resp.length);
-            seq[seq.length - 1] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
-            if (seq.length > policy.config().nPositions()) seq = java.util.Arrays.copyOf(seq, policy.config().nPositions());
-            TokenBatch batch = TokenBatch.of(seq);
-            int[][] mask = SequenceLogProbs.responseMask(batch, new int[]{prompt.length});
+        int maxLen = policy.config().nPositions();
+        for (int from = 0; from < samples.size(); from += SCORE_BATCH) {
+            int to = Math.min(samples.size(), from + SCORE_BATCH);
+            int[][] seqs = new int[to - from][];
+            int[] promptLen = new int[to - from];
+            for (int i = from; i < to; i++) {
+                int[] prompt = PreferenceData.promptIds(prompts.get(i));
+                int[] resp = anchor.tokenizer.Gpt2Tokenizer.gpt2().encode(samples.get(i));
+                int[] seq = new int[prompt.length + resp.length + 1];
+                System.arraycopy(prompt, 0, seq, 0, prompt.length);
+                System.arraycopy(resp, 0, seq, prompt.length, resp.length);
+                seq[seq.length - 1] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
+                seqs[i - from] = seq.length > maxLen ? java.util.Arrays.copyOf(seq, maxLen) : seq;
+                promptLen[i - from] = prompt.length;
+            }
+            TokenBatch batch = TokenBatch.padded(seqs, false);
+            int[][] mask = SequenceLogProbs.responseMask(batch, promptLen);
             double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch), mask);
-            klSum += lp[0] - lr[0];
-            refLogp += lr[0];
-            for (int m : mask[0]) refTokens += m;
+            for (int i = 0; i < lp.length; i++) {
+                klSum += lp[i] - lr[i];
+                refLogp += lr[i];
+                for (int m : mask[i]) refTokens += m;
+            }
         }
         int n = samples.size();
         return new Report(n, gold / n, wins / n, klSum / n, grammatical / n, distinct(samples, 1), distinct(samples, 2),
