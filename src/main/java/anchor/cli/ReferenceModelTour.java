@@ -79,8 +79,9 @@ final class ReferenceModelTour {
         for (int t = 0; t < lpRef.length; t++) cpuDelta = Math.max(cpuDelta, Math.abs(lpCpu[t] - lpRef[t]));
         tour.measured("CPU reference (plain Java): max |delta log-prob|", String.format("%.2e", cpuDelta));
         tour.measured("reference forward, 8 tokens: SameDiff vs plain Java", String.format("%.0f ms vs %.0f ms", (t1 - t0) / 1e6, (t3 - t2) / 1e6));
-        tour.note("Option 4 ('no reference', DPO): document 1 says DPO needs none; documents 2 and 3 say it does. The DPO chapter's");
-        tour.note("reference-free experiment settles it (see chapters/02-reference-model.md).");
+        tour.note("Option 4 ('no reference', DPO): document 1 says DPO needs none; documents 2 and 3 say it does. Measured on the");
+        tour.note("world (anchor experiment reference-free): without the reference, KL 2.0 vs 0.27 and grammar 0.84 vs 0.98 -");
+        tour.note("the reference is needed (chapters/04-dpo.md).");
     }
 
     static String py(boolean b) {
