@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Options every command takes, and the JSON last line. */
@@ -23,6 +24,13 @@ class Common {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code dir}, or the world's SFT model when the flag was not given (saying so in one line on stderr). */
+    static Path modelDir(Path dir, String flag, PrintWriter err) {
+        if (dir != null) return dir;
+        err.println("anchor: " + flag + " not given: using the world's SFT model");
+        return anchor.world.World.sftDirectory();
     }
 
     /** "1,2,3" or "[1, 2, 3]" → ids. */

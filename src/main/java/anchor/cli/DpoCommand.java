@@ -76,8 +76,7 @@ final class DpoCommand implements Runnable {
                 maxGradNorm, seed, precompute, !noEos);
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
         List<PreferenceData.Pair> pairs = data == null ? World.trainPairs() : PreferenceData.read(data);
-        if (policyDir == null) err.println("anchor: --policy not given: using the world's SFT model");
-        Gpt2Weights init = HfCheckpoint.load(policyDir == null ? World.sftDirectory() : policyDir);
+        Gpt2Weights init = HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err));
         Gpt2Model policy = Gpt2Model.of(init);
         Gpt2Model reference = Gpt2Model.of(referenceDir == null ? init : HfCheckpoint.load(referenceDir)).frozenCopy();
         List<PreferenceBatch> tokenized = DpoTrainer.tokenize(pairs, s);

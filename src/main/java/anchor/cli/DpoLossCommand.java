@@ -8,7 +8,6 @@ import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
 import anchor.logprobs.SequenceLogProbs;
 import anchor.tokenizer.Gpt2Tokenizer;
-import anchor.world.World;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,10 +58,8 @@ final class DpoLossCommand implements Runnable {
         DpoLoss.Variant variant = DpoLoss.Variant.parse(loss);
         Gpt2Tokenizer tok = Gpt2Tokenizer.forModel(policyDir);
         int[] p = ids(promptIds, prompt, tok, "prompt"), c = ids(chosenIds, chosen, tok, "chosen"), r = ids(rejectedIds, rejected, tok, "rejected");
-        if (policyDir == null) err.println("anchor: --policy not given: using the world's SFT model");
-        if (referenceDir == null) err.println("anchor: --reference not given: using the world's SFT model");
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir == null ? World.sftDirectory() : policyDir));
-        LanguageModel reference = Gpt2Model.of(HfCheckpoint.load(referenceDir == null ? World.sftDirectory() : referenceDir)).frozenCopy();
+        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
+        LanguageModel reference = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err))).frozenCopy();
         PreferenceBatch b = PreferenceBatch.of(p, c, r, !noEos, policy.config().nPositions());
         // the four forward passes of document 3, "Training: Four Forward Passes Per Example"
         double[][] pc = policy.tokenLogProbs(b.chosen()), pr = policy.tokenLogProbs(b.rejected());

@@ -43,10 +43,8 @@ final class KlCommand implements Runnable {
         int[] seq = text != null ? Gpt2Tokenizer.forModel(policyDir).encode(text) : Common.parseIds(ids);
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
         var err = spec.commandLine().getErr();
-        if (policyDir == null) err.println("anchor: --policy not given: using the world's SFT model");
-        if (referenceDir == null) err.println("anchor: --reference not given: using the world's SFT model");
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir == null ? anchor.world.World.sftDirectory() : policyDir));
-        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(referenceDir == null ? anchor.world.World.sftDirectory() : referenceDir)).frozenCopy();
+        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
+        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err))).frozenCopy();
         if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {
             throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
         }

@@ -30,8 +30,7 @@ final class WorldDataCommand implements Runnable {
 
     @Override
     public void run() {
-        if (model == null) spec.commandLine().getErr().println("anchor: --model not given: using the world's SFT model");
-        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(model == null ? World.sftDirectory() : model));
+        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(model, "--model", spec.commandLine().getErr())));
         List<PreferenceData.Pair> tr = PreferenceData.generate(sft, World.TRAIN_PROMPT_SEED, train);
         List<PreferenceData.Pair> ho = PreferenceData.generate(sft, World.HELD_OUT_PROMPT_SEED, heldOut);
         PreferenceData.write(tr, out.resolve("train.jsonl"));

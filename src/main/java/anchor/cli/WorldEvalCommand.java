@@ -30,12 +30,11 @@ final class WorldEvalCommand implements Runnable {
     @Override
     public void run() {
         var err = spec.commandLine().getErr();
-        Path sftDir = World.sftDirectory();
-        if (policyDir == null) err.println("anchor: --policy not given: using the world's SFT model");
-        if (referenceDir == null) err.println("anchor: --reference not given: using the world's SFT model");
-        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(sftDir));
+        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(World.sftDirectory()));
         Gpt2Model policy = policyDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(policyDir));
         Gpt2Model reference = (referenceDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(referenceDir))).frozenCopy();
+        Common.modelDir(policyDir, "--policy", err);
+        Common.modelDir(referenceDir, "--reference", err);
         WorldEval.Report r = WorldEval.evaluate(policy, reference, sft, PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, prompts), seed);
         var out = spec.commandLine().getOut();
         out.printf("samples                 %d%n", r.samples());

@@ -1,5 +1,7 @@
 package anchor.cli;
 
+import anchor.testing.Cli;
+
 import anchor.checkpoint.CheckpointVariants;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.PlainGpt2;
@@ -10,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,22 +22,13 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
-        }
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
+    static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void tokenizeJson() throws Exception {
-        Result r = run("tokenize", "--json", "Hello, how are you doing today?");
+        Cli.Result r = run("tokenize", "--json", "Hello, how are you doing today?");
         assertThat(r.code()).isZero();
         assertThat(r.json().get("ids").toString()).isEqualTo("[15496,11,703,389,345,1804,1909,30]");
         assertThat(run("decode", "15496,11,703").out().strip()).isEqualTo("Hello, how");
@@ -58,7 +49,7 @@ class CliTest {
             Gpt2Weights w = TestModels.allRandom(v == CheckpointVariants.Variant.UNTIED
                     ? TestModels.tiny().withTiedEmbeddings(false) : TestModels.tiny(), 100 + v.ordinal());
             Path d = CheckpointVariants.write(w, dir.resolve(v.name()), v);
-            Result r = run("logprobs", "--json", "--model", d.toString(), "--ids", "15496,11,703,389,345,1804,1909,30,50256");
+            Cli.Result r = run("logprobs", "--json", "--model", d.toString(), "--ids", "15496,11,703,389,345,1804,1909,30,50256");
             assertThat(r.code()).as(r.err()).isZero();
             double[] actual = new ObjectMapper().convertValue(r.json().get("logprobs"), double[].class);
             Comparator.check("logprobs, " + v, expectedLogprobs(CheckpointVariants.rounded(w, v), ids), actual, 1e-4);
@@ -101,7 +92,7 @@ class CliTest {
                 "longer than the model's context (n_positions = 128)", "unknown config 'gpt2-huge'", "comma-separated integers",
                 "--top-p must be in (0, 1]", "outside the vocabulary", "unknown chapter"};
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            Cli.Result r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
             String errorLine = r.err().lines().filter(l -> l.startsWith("anchor: error: ")).findFirst().orElse("");
             assertThat(errorLine).as(String.join(" ", cases[i])).contains(expected[i]);
@@ -113,9 +104,9 @@ class CliTest {
     void initWritesALoadableCheckpoint() throws Exception {
         Path out = dir.resolve("init");
         assertThat(run("init", "--config", "gpt2-tiny", "--seed", "3", "--out", out.toString()).code()).isZero();
-        Result r = run("params", "--json", "--model", out.toString());
+        Cli.Result r = run("params", "--json", "--model", out.toString());
         assertThat(r.json().get("trainable").asLong()).isEqualTo(3_324_736L);
-        Result g = run("generate", "--json", "--model", out.toString(), "--prompt", "Hello", "--max-new-tokens", "5", "--temperature", "0");
+        Cli.Result g = run("generate", "--json", "--model", out.toString(), "--prompt", "Hello", "--max-new-tokens", "5", "--temperature", "0");
         assertThat(g.code()).as(g.err()).isZero();
         assertThat(g.json().get("ids").size()).isBetween(1, 5);
     }
@@ -134,12 +125,12 @@ class CliTest {
         assertThat(same.get("per_token_kl").size()).isEqualTo(7);
         for (JsonNode k : same.get("per_token_kl")) assertThat(k.asDouble()).isZero();
         for (String est : new String[]{"k1", "k2", "k3", "exact"}) {
-            Result r = run("kl", "--json", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2,3,4", "--estimator", est);
+            Cli.Result r = run("kl", "--json", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2,3,4", "--estimator", est);
             assertThat(r.code()).as(r.err()).isZero();
             double mean = r.json().get("mean_kl").asDouble();
             if (!est.equals("k1")) assertThat(mean).as(est).isPositive();
         }
-        Result bad = run("kl", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2", "--estimator", "k9");
+        Cli.Result bad = run("kl", "--policy", policy.toString(), "--reference", other.toString(), "--ids", "1,2", "--estimator", "k9");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown estimator 'k9'");
     }

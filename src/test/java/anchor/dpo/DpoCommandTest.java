@@ -1,13 +1,13 @@
 package anchor.dpo;
 
+import anchor.testing.Cli;
+
 import anchor.cli.Main;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,22 +17,13 @@ class DpoCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
-        }
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
+    static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void dpoLossOfAModelAgainstItselfIsLn2() throws Exception {
-        Result r = run("dpo-loss", "--json", "--prompt", "<|endoftext|>The dog sings.", "--chosen", " A kind cat smiles.",
+        Cli.Result r = run("dpo-loss", "--json", "--prompt", "<|endoftext|>The dog sings.", "--chosen", " A kind cat smiles.",
                 "--rejected", " A cruel cat bites the dog.", "--beta", "0.1");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = r.json();
@@ -40,7 +31,7 @@ class DpoCommandTest {
         assertThat(j.get("chosen_reward").asDouble()).isZero();
         assertThat(j.get("policy_chosen_logp").asDouble()).isEqualTo(j.get("ref_chosen_logp").asDouble());
         assertThat(j.get("policy_chosen_logp").asDouble()).isNegative();
-        Result ids = run("dpo-loss", "--json", "--prompt-ids", "50256,464,3290,26584,13", "--chosen-ids", "317,1611,3797,21845,13",
+        Cli.Result ids = run("dpo-loss", "--json", "--prompt-ids", "50256,464,3290,26584,13", "--chosen-ids", "317,1611,3797,21845,13",
                 "--rejected-ids", "317,12177,3797,26081,262,3290,13", "--no-eos");
         assertThat(ids.code()).as(ids.err()).isZero();
     }
@@ -59,7 +50,7 @@ class DpoCommandTest {
         };
         String[] expected = {"beta must be", "beta must be", "empty chosen", "unknown DPO loss 'kto'", "line 2: not valid JSON", "--beta must be"};
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            Cli.Result r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", cases[i])).contains(expected[i]).doesNotContain("\tat ");
         }
@@ -68,7 +59,7 @@ class DpoCommandTest {
     @Test
     void twoStepsOfDpoWriteMetricsAndAModel() throws Exception {
         Path out = dir.resolve("run");
-        Result r = run("dpo", "--json", "--steps", "2", "--batch", "2", "--precompute-reference", "--out", out.toString());
+        Cli.Result r = run("dpo", "--json", "--steps", "2", "--batch", "2", "--precompute-reference", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSize(2);
         JsonNode first = new ObjectMapper().readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
