@@ -7,7 +7,7 @@ import anchor.dpo.DpoTrainer;
 import anchor.dpo.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.reference.WeightDivergence;
+import anchor.dpo.DpoRun;
 import anchor.safetensors.DType;
 import anchor.train.AdamW;
 import anchor.train.Optimizer;
@@ -15,16 +15,12 @@ import anchor.train.Sgd;
 import anchor.world.PreferenceData;
 import anchor.world.World;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,19 +48,27 @@ final class DpoCommand implements Runnable {
     String optimizer;
     @Option(names = "--batch", defaultValue = "8")
     int batch;
-    @Option(names = "--steps", defaultValue = "100")
-    int steps;
+    @Option(names = "--grad-accum", defaultValue = "1", description = "Micro-batches of --batch pairs per optimizer step.")
+    int gradAccum;
+    @Option(names = "--steps", description = "Optimizer steps (default 100 unless --epochs is given).")
+    Integer steps;
+    @Option(names = "--epochs", description = "Passes over the data instead of --steps.")
+    Double epochs;
     @Option(names = "--max-length", defaultValue = "64")
     int maxLength;
     @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "0 turns clipping off")
     double maxGradNorm;
     @Option(names = "--seed", defaultValue = "0")
     long seed;
-    @Option(names = "--precompute-reference", description = "One reference pass over the data first; the reference is then dropped.")
+    @Option(names = "--precompute-reference", description = "One reference pass over the data first; the reference is then dropped (no per-step KL).")
     boolean precompute;
     @Option(names = "--no-eos")
     boolean noEos;
-    @Option(names = "--out", defaultValue = "runs/dpo", paramLabel = "DIR")
+    @Option(names = "--save-every", defaultValue = "50", description = "Steps between checkpoints (out/checkpoint, written atomically).")
+    int saveEvery;
+    @Option(names = "--no-progress")
+    boolean noProgress;
+    @Option(names = "--out", defaultValue = "runs/dpo", paramLabel = "DIR", description = "Run directory; a checkpoint there with the same settings is resumed.")
     Path out;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,46 +76,50 @@ final class DpoCommand implements Runnable {
     @Override
     public void run() {
         var err = spec.commandLine().getErr();
-        DpoTrainer.Settings s = new DpoTrainer.Settings(beta, DpoLoss.Variant.parse(loss), labelSmoothing, batch, steps, maxLength,
-                maxGradNorm, seed, precompute, !noEos);
+        if (steps != null && epochs != null) throw new AnchorException("give --steps or --epochs, not both");
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
         List<PreferenceData.Pair> pairs = data == null ? World.trainPairs() : PreferenceData.read(data);
-        Gpt2Weights init = HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err));
-        Gpt2Model policy = Gpt2Model.of(init);
-        Gpt2Model reference = Gpt2Model.of(referenceDir == null ? init : HfCheckpoint.load(referenceDir)).frozenCopy();
-        List<PreferenceBatch> tokenized = DpoTrainer.tokenize(pairs, s);
-        double[][] pre = null;
-        if (precompute) {
-            pre = DpoTrainer.referenceLogps(reference, tokenized, batch);
-            reference = null; // not resident during training
-        }
+        int n = steps != null ? steps : epochs != null ? DpoTrainer.Settings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;
+        DpoTrainer.Settings s = new DpoTrainer.Settings(beta, DpoLoss.Variant.parse(loss), labelSmoothing, batch, gradAccum, n, maxLength,
+                maxGradNorm, seed, precompute, !noEos);
         Optimizer opt = switch (optimizer) {
             case "adamw" -> AdamW.standard(lr);
             case "sgd" -> new Sgd(lr);
             default -> throw new AnchorException("unknown optimizer '" + optimizer + "' (adamw or sgd)");
         };
-        ObjectMapper json = new ObjectMapper();
-        StringBuilder metrics = new StringBuilder();
-        DpoTrainer.Metrics last = null;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("dpo").setInitialMax(steps).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-            Files.createDirectories(out);
-            for (int step = 0; step < steps; step++) {
-                int[] idx = DpoTrainer.indices(tokenized.size(), batch, step, seed);
-                last = DpoTrainer.step(policy, reference, pre, tokenized, idx, s, opt, step);
-                Map<String, Object> row = new LinkedHashMap<>(last.toTrl());
-                if ((step + 1) % 10 == 0 || step + 1 == steps) row.put("weight_divergence", WeightDivergence.between(policy.weights(), init).relative());
-                metrics.append(json.writeValueAsString(row)).append('\n');
-                Files.writeString(out.resolve("metrics.jsonl"), metrics);
-                bar.step();
-                bar.setExtraMessage(String.format("loss %.3f acc %.2f", last.loss(), last.rewardsAccuracies()));
-            }
-        } catch (IOException e) {
-            throw new AnchorException("cannot write to " + out + ": " + e.getMessage(), e);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new AnchorException("--lr must be a finite number > 0, got " + lr);
+        Path policyPath = Common.modelDir(policyDir, "--policy", err);
+        Gpt2Weights init = HfCheckpoint.load(policyPath);
+        Gpt2Model policy = Gpt2Model.of(init);
+        Gpt2Model reference = Gpt2Model.of(referenceDir == null ? init : HfCheckpoint.load(referenceDir)).frozenCopy();
+        List<PreferenceBatch> tokenized = DpoTrainer.tokenize(pairs, s);
+        double[][] pre = null;
+        long refBytes = reference.parameterBytes();
+        if (precompute) {
+            pre = DpoTrainer.referenceLogps(reference, tokenized, batch);
+            reference = null; // not resident during training
+            err.printf("anchor: reference log-probs precomputed for %d pairs (%d bytes); the reference (%.1f MB of parameters) is released%n",
+                    tokenized.size(), 16L * tokenized.size(), refBytes / 1e6);
+        } else {
+            err.printf("anchor: reference resident during training (%.1f MB of parameters)%n", refBytes / 1e6);
         }
+        ObjectNode settings = new ObjectMapper().valueToTree(s);
+        settings.remove("steps"); // a finished run may be extended: same settings, more steps
+        settings.put("optimizer", optimizer).put("lr", lr).put("data", data == null ? "world" : data.toAbsolutePath().toString())
+                .put("policy", policyPath.toAbsolutePath().toString()).put("reference", referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString());
+        DpoRun.Result r = DpoRun.train(policy, init, reference, pre, tokenized, s, opt, settings, new DpoRun.Output(out, saveEvery, !noProgress));
+        if (r.startStep() > 0) err.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
         HfCheckpoint.save(policy.weights(), out.resolve("model"), DType.F32);
+        Map<String, Object> last = r.rows().get(r.rows().size() - 1);
         var o = spec.commandLine().getOut();
-        o.printf("trained %d steps; last loss %.4f, reward accuracy %.2f, margin %.4f; model in %s/model, metrics in %s/metrics.jsonl%n",
-                steps, last.loss(), last.rewardsAccuracies(), last.rewardsMargins(), out, out);
-        if (common.json) Common.printJson(o, last.toTrl());
+        o.printf(java.util.Locale.ROOT, "trained %d steps (%d pairs per step); last loss %.4f, reward accuracy %.2f, margin %.4f; peak resident memory %.0f MB%n",
+                n, batch * gradAccum, last.get("loss"), last.get("rewards/accuracies"), last.get("rewards/margins"), r.peakPhysicalBytes() / 1e6);
+        o.printf("model in %s/model; metrics in %s/metrics.jsonl and metrics.csv; curves in %s/loss.png, rewards.png%s%n", out, out, out,
+                reference == null ? "" : ", kl.png");
+        if (common.json) {
+            Map<String, Object> j = new LinkedHashMap<>(last);
+            j.put("peak_physical_bytes", r.peakPhysicalBytes());
+            Common.printJson(o, j);
+        }
     }
 }

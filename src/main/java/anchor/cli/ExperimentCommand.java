@@ -1,89 +1,82 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
-import anchor.dpo.DpoLoss;
-import anchor.dpo.DpoTrainer;
 import anchor.dpo.Experiments;
-import anchor.dpo.PreferenceBatch;
-import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.Gpt2Weights;
-import anchor.world.World;
+import anchor.dpo.IterativeDpo;
+import anchor.dpo.StrongerReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-@Command(name = "experiment", description = "Document 2's questions on the world: beta-sweep, reference-free (tables, CSV and PNG under --out).")
+@Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
+        + "beta-sweep, reference-free, stronger-reference, iterative (table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep or reference-free")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference or iterative")
     String name;
-    @Option(names = "--betas", defaultValue = "0.001,0.003,0.01,0.03,0.1,0.3,1.0")
+    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; stronger-reference: default 0.1)")
     String betas;
-    @Option(names = "--beta", defaultValue = "0.1", description = "β of the reference-free comparison.")
+    @Option(names = "--beta", defaultValue = "0.1", description = "β of reference-free and iterative.")
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
-    @Option(names = "--steps", defaultValue = "60")
+    @Option(names = "--steps", defaultValue = "60", description = "DPO steps per run (per round for iterative).")
     int steps;
     @Option(names = "--batch", defaultValue = "8")
     int batch;
     @Option(names = "--lr", defaultValue = "1e-4")
     double lr;
-    @Option(names = "--prompts", defaultValue = "128")
+    @Option(names = "--prompts", defaultValue = "128", description = "Held-out prompts to evaluate on.")
     int prompts;
+    @Option(names = "--pairs", defaultValue = "0", description = "Training pairs to use (0: all 512); iterative samples as many new ones.")
+    int pairs;
+    @Option(names = "--reference-steps", defaultValue = "150,300", description = "stronger-reference: LM steps for the compatible,incompatible references.")
+    String referenceSteps;
     @Option(names = "--out", defaultValue = "runs/experiments", paramLabel = "DIR")
     Path out;
-    @Option(names = "--verbose")
-    boolean verbose;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts,
-                Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList());
-        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
-        Gpt2Model reference = Gpt2Model.of(sft).frozenCopy();
-        List<PreferenceBatch> data = DpoTrainer.tokenize(World.trainPairs(), new DpoTrainer.Settings(0.1, DpoLoss.Variant.SIGMOID, 0, 1, 1, World.SEQ_LEN, 1, 0, true, true));
-        double[][] pre = DpoTrainer.referenceLogps(reference, data, batch);
-        List<Experiments.Row> rows = new ArrayList<>();
-        var err = spec.commandLine().getErr();
-        switch (name) {
-            case "beta-sweep" -> {
-                for (String b : betas.split(",")) {
-                    for (long seed : plan.seeds()) {
-                        double bv = Double.parseDouble(b.trim());
-                        err.printf("anchor: beta-sweep: β = %s, seed %d%n", b.trim(), seed);
-                        rows.add(Experiments.run("β=" + b.trim(), sft, reference, pre, data, DpoLoss.Variant.SIGMOID, bv, seed, plan));
-                    }
-                }
-                Experiments.write(rows, out, "beta-sweep", "β", true);
-            }
-            case "reference-free" -> {
-                for (long seed : plan.seeds()) {
-                    for (DpoLoss.Variant v : new DpoLoss.Variant[]{DpoLoss.Variant.SIGMOID, DpoLoss.Variant.REFERENCE_FREE}) {
-                        err.printf("anchor: reference-free: %s, seed %d%n", v, seed);
-                        rows.add(Experiments.run(v == DpoLoss.Variant.SIGMOID ? "DPO" : "reference-free", sft, reference, pre, data, v, beta, seed, plan));
-                    }
-                }
-                Experiments.write(rows, out, "reference-free", "run", false);
-            }
-            default -> throw new AnchorException("unknown experiment '" + name + "' (beta-sweep or reference-free; stronger-reference and iterative are not built yet)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference or iterative)");
         }
-        spec.commandLine().getOut().print(readTable(out.resolve(name + ".md")));
+        Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts, pairs, Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList());
+        PrintWriter log = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        Experiments.Setup setup = Experiments.Setup.world(plan);
+        switch (name) {
+            case "beta-sweep" -> Experiments.write(Experiments.betaSweep(setup, doubles(betas, "0.001,0.003,0.01,0.03,0.1,0.3,1.0"), log), out, name, "β", true);
+            case "reference-free" -> Experiments.write(Experiments.referenceFree(setup, beta, log), out, name, "run", false);
+            case "stronger-reference" -> {
+                List<Double> rs = doubles(referenceSteps, null);
+                if (rs.size() != 2) throw new AnchorException("--reference-steps takes two numbers: compatible,incompatible");
+                var budget = new StrongerReference.Budget(rs.get(0).intValue(), rs.get(1).intValue());
+                Experiments.write(StrongerReference.run(setup, doubles(betas, "0.1"), budget, out, log), out, name, "run", false);
+            }
+            default -> Experiments.write(IterativeDpo.run(setup, beta, log), out, name, "run", false);
+        }
+        log.printf("anchor: %s took %.1f minutes%n", name, (System.nanoTime() - t0) / 6e10);
+        try {
+            spec.commandLine().getOut().print(Files.readString(out.resolve(name + ".md")));
+        } catch (java.io.IOException e) {
+            throw new AnchorException("cannot read " + out.resolve(name + ".md"));
+        }
     }
 
-    private static String readTable(Path p) {
+    private static List<Double> doubles(String given, String fallback) {
+        String s = given != null ? given : fallback;
         try {
-            return java.nio.file.Files.readString(p);
-        } catch (java.io.IOException e) {
-            throw new AnchorException("cannot read " + p);
+            return Arrays.stream(s.split(",")).map(String::trim).map(Double::parseDouble).toList();
+        } catch (NumberFormatException e) {
+            throw new AnchorException("not a comma-separated list of numbers: '" + s + "'");
         }
     }
 }

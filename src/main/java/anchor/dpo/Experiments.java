@@ -1,8 +1,10 @@
 package anchor.dpo;
 
 import anchor.AnchorException;
+import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
+import anchor.gpt2.LanguageModel;
 import anchor.train.AdamW;
 import anchor.world.PreferenceData;
 import anchor.world.World;
@@ -17,61 +19,144 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Document 2's questions as runs on the embedded world: each run trains DPO from the SFT model with the given
- * settings and evaluates the result with the world's kit on the held-out prompts. Results are written as CSV, a
- * Markdown table and a PNG plot.
+ * Document 2's questions as runs on the embedded world: each run trains DPO (AdamW, precomputed reference log-probs)
+ * and is evaluated with the world's kit on the held-out prompts against one shared sample of the SFT model. Results
+ * are written as CSV, a Markdown table and a PNG plot. The experiments themselves: {@link #betaSweep},
+ * {@link #referenceFree}, {@link StrongerReference}, {@link IterativeDpo}.
  */
 public final class Experiments {
     private Experiments() {
     }
 
-    /** One run's settings and outcome. */
-    public record Row(String label, double beta, String loss, long seed, int steps, double trainLoss, double trainAccuracy,
-                      WorldEval.Report eval) {
-    }
+    static final long EVAL_SEED = 7;
 
-    public record Plan(int steps, int batch, double lr, int evalPrompts, List<Long> seeds) {
+    /** Steps per run, pairs per step, AdamW's learning rate, evaluation prompts, training pairs used (0: all), seeds. */
+    public record Plan(int steps, int batch, double lr, int evalPrompts, int pairs, List<Long> seeds) {
         public Plan {
             if (seeds.isEmpty()) throw new AnchorException("at least one seed");
+            if (steps < 1 || batch < 1 || evalPrompts < 1) throw new AnchorException("--steps, --batch and --prompts must be >= 1");
+            if (pairs < 0) throw new AnchorException("--pairs must be >= 0 (0: all)");
         }
     }
 
-    /** Trains one DPO run from {@code sft} against {@code reference} (its log-probs on the data precomputed) and evaluates it. */
-    public static Row run(String label, Gpt2Weights sft, Gpt2Model reference, double[][] referenceLogps, List<PreferenceBatch> data,
-                          DpoLoss.Variant loss, double beta, long seed, Plan plan) {
-        DpoTrainer.Settings s = new DpoTrainer.Settings(beta, loss, 0, plan.batch(), plan.steps(), World.SEQ_LEN, 1.0, seed, true, true);
-        Gpt2Model policy = Gpt2Model.of(sft);
-        double[][] pre = referenceLogps;
-        AdamW opt = AdamW.standard(plan.lr());
-        double lossSum = 0, accSum = 0;
-        int tail = Math.max(1, plan.steps() / 5);
-        for (int step = 0; step < plan.steps(); step++) {
-            DpoTrainer.Metrics m = DpoTrainer.step(policy, null, pre, data, DpoTrainer.indices(data.size(), plan.batch(), step, seed), s, opt, step);
-            if (step >= plan.steps() - tail) {
-                lossSum += m.loss() / tail;
-                accSum += m.rewardsAccuracies() / tail;
+    /** What every run of a set shares: the SFT model, the training pairs, the evaluation prompts and the SFT's samples. */
+    public record Setup(Gpt2Weights sft, Gpt2Model sftModel, List<PreferenceBatch> data, List<String> prompts, List<String> baseline,
+                        double sftChosenLogp, Plan plan) {
+        public static Setup world(Plan plan) {
+            Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
+            Gpt2Model sftModel = Gpt2Model.of(sft).frozenCopy();
+            List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts());
+            List<PreferenceData.Pair> pairs = World.trainPairs();
+            List<PreferenceBatch> data = tokenize(plan.pairs() == 0 ? pairs : pairs.subList(0, Math.min(plan.pairs(), pairs.size())));
+            return new Setup(sft, sftModel, data, prompts, WorldEval.baseline(sftModel, prompts, EVAL_SEED), chosenLogp(sftModel, data), plan);
+        }
+    }
+
+    /** Pairs whose chosen responses measure likelihood displacement: the first {@value} of the training data. */
+    static final int PROBE_PAIRS = 64;
+
+    /** Mean log π(y_w) of the first {@link #PROBE_PAIRS} training pairs' chosen responses (document 2, "Failure signatures"). */
+    static double chosenLogp(LanguageModel model, List<PreferenceBatch> data) {
+        double[][] lp = DpoTrainer.referenceLogps(model, data.subList(0, Math.min(PROBE_PAIRS, data.size())), 16);
+        double sum = 0;
+        for (double[] p : lp) sum += p[0];
+        return sum / lp.length;
+    }
+
+    static List<PreferenceBatch> tokenize(List<PreferenceData.Pair> pairs) {
+        return DpoTrainer.tokenize(pairs, settings(DpoLoss.Variant.SIGMOID, 0.1, 1, 1, 0));
+    }
+
+    static DpoTrainer.Settings settings(DpoLoss.Variant loss, double beta, int batch, int steps, long seed) {
+        return new DpoTrainer.Settings(beta, loss, 0, batch, 1, steps, World.SEQ_LEN, 1.0, seed, true, true);
+    }
+
+    /**
+     * One run's settings and outcome; {@code chosenLogpChange} is the change of the mean log π(y_w) from the SFT model's,
+     * on fixed training pairs (a collapse here is the likelihood displacement document 2 warns of).
+     */
+    public record Row(String label, String reference, double beta, String loss, long seed, int steps, double trainLoss,
+                      double trainAccuracy, double chosenLogpChange, WorldEval.Report eval) {
+    }
+
+    /** A trained policy, its training summary (means over the last fifth of the steps) and its mean log π(y_w) on the probe pairs. */
+    public record Trained(Gpt2Model policy, int steps, double trainLoss, double trainAccuracy, double chosenLogp) {
+    }
+
+    /** DPO from {@code init} on {@code data} against the reference whose log-probs on it are {@code referenceLogps}. */
+    public static Trained train(Setup setup, Gpt2Weights init, double[][] referenceLogps, List<PreferenceBatch> data, DpoLoss.Variant loss,
+                                double beta, long seed, int steps) {
+        Plan plan = setup.plan();
+        DpoTrainer.Settings s = settings(loss, beta, plan.batch(), steps, seed);
+        Gpt2Model policy = Gpt2Model.of(init);
+        List<Map<String, Object>> rows = DpoRun.train(policy, init, null, referenceLogps, data, s, AdamW.standard(plan.lr()), null,
+                new DpoRun.Output(null, steps, false)).rows();
+        int tail = Math.max(1, steps / 5);
+        double meanLoss = 0, acc = 0;
+        for (Map<String, Object> r : rows.subList(steps - tail, steps)) {
+            meanLoss += ((Number) r.get("loss")).doubleValue() / tail;
+            acc += ((Number) r.get("rewards/accuracies")).doubleValue() / tail;
+        }
+        return new Trained(policy, steps, meanLoss, acc, chosenLogp(policy, setup.data()));
+    }
+
+    /** Evaluates {@code t} on the held-out prompts; the KL column is to {@code klReference}. */
+    public static Row evaluate(Setup setup, String label, String referenceLabel, Trained t, LanguageModel klReference,
+                               DpoLoss.Variant loss, double beta, long seed) {
+        WorldEval.Report r = WorldEval.evaluate(t.policy(), klReference, setup.baseline(), setup.prompts(), EVAL_SEED);
+        return new Row(label, referenceLabel, beta, loss.name().toLowerCase(Locale.ROOT).replace('_', '-'), seed, t.steps(),
+                t.trainLoss(), t.trainAccuracy(), t.chosenLogp() - setup.sftChosenLogp(), r);
+    }
+
+    /** Question 1 of document 2: DPO at each β (and seed) against the SFT reference. */
+    public static List<Row> betaSweep(Setup setup, List<Double> betas, java.io.PrintWriter log) {
+        double[][] pre = DpoTrainer.referenceLogps(setup.sftModel(), setup.data(), setup.plan().batch());
+        List<Row> rows = new ArrayList<>();
+        for (double beta : betas) {
+            for (long seed : setup.plan().seeds()) {
+                log.printf("anchor: beta-sweep: β = %s, seed %d%n", beta, seed);
+                Trained t = train(setup, setup.sft(), pre, setup.data(), DpoLoss.Variant.SIGMOID, beta, seed, setup.plan().steps());
+                rows.add(evaluate(setup, "β=" + beta, "SFT", t, setup.sftModel(), DpoLoss.Variant.SIGMOID, beta, seed));
             }
         }
-        Gpt2Model sftModel = Gpt2Model.of(sft);
-        WorldEval.Report r = WorldEval.evaluate(policy, reference, sftModel,
-                PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts()), 7);
-        return new Row(label, beta, loss.name().toLowerCase(Locale.ROOT).replace('_', '-'), seed, plan.steps(), lossSum, accSum, r);
+        return rows;
     }
 
+    /** Question 2: DPO against the reference-free objective (log π_ref ≡ 0) at matched settings. */
+    public static List<Row> referenceFree(Setup setup, double beta, java.io.PrintWriter log) {
+        double[][] pre = DpoTrainer.referenceLogps(setup.sftModel(), setup.data(), setup.plan().batch());
+        List<Row> rows = new ArrayList<>();
+        for (long seed : setup.plan().seeds()) {
+            for (DpoLoss.Variant v : new DpoLoss.Variant[]{DpoLoss.Variant.SIGMOID, DpoLoss.Variant.REFERENCE_FREE}) {
+                log.printf("anchor: reference-free: %s, seed %d%n", v, seed);
+                Trained t = train(setup, setup.sft(), pre, setup.data(), v, beta, seed, setup.plan().steps());
+                rows.add(evaluate(setup, v == DpoLoss.Variant.SIGMOID ? "DPO" : "reference-free", v == DpoLoss.Variant.SIGMOID ? "SFT" : "none",
+                        t, setup.sftModel(), v, beta, seed));
+            }
+        }
+        return rows;
+    }
+
+    /** Writes {@code name}.csv, .md and .png; the plot has win rate and grammatical rate against β or against the run. */
     public static void write(List<Row> rows, Path out, String name, String xTitle, boolean logX) {
         try {
             Files.createDirectories(out);
-            StringBuilder csv = new StringBuilder("label,beta,loss,seed,steps,train_loss,train_accuracy,gold_mean,win_rate,sampled_kl,grammatical_rate,distinct1,distinct2,unique_rate,ref_perplexity\n");
-            StringBuilder md = new StringBuilder("| run | β | loss | seed | gold reward | win rate vs SFT | KL to ref | grammatical | distinct-2 | unique |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            StringBuilder csv = new StringBuilder("label,reference,beta,loss,seed,steps,train_loss,train_accuracy,chosen_logp_change,gold_mean,"
+                    + "win_rate,sampled_kl,grammatical_rate,distinct1,distinct2,unique_rate,ref_perplexity\n");
+            StringBuilder md = new StringBuilder("| run | reference | β | seed | steps | gold reward | win rate vs SFT | KL to ref | grammatical "
+                    + "| distinct-2 | Δ log π(y_w) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Row r : rows) {
                 WorldEval.Report e = r.eval();
-                csv.append(String.format(Locale.ROOT, "%s,%g,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f%n", r.label(), r.beta(), r.loss(),
-                        r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(),
-                        e.distinct1(), e.distinct2(), e.uniqueRate(), e.referencePerplexity()));
-                md.append(String.format(Locale.ROOT, "| %s | %g | %s | %d | %+.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", r.label(), r.beta(), r.loss(), r.seed(),
-                        e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(), e.distinct2(), e.uniqueRate()));
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f%n", r.label(),
+                        r.reference(), r.beta(), r.loss(), r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), r.chosenLogpChange(),
+                        e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(), e.distinct1(), e.distinct2(), e.uniqueRate(),
+                        e.referencePerplexity()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.3f | %.3f | %.3f | %.3f | %.3f | %+.2f |%n", r.label(),
+                        r.reference(), Double.isNaN(r.beta()) ? "-" : Double.toString(r.beta()), r.seed(), r.steps(), e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(),
+                        e.distinct2(), r.chosenLogpChange()));
             }
             Files.writeString(out.resolve(name + ".csv"), csv);
             Files.writeString(out.resolve(name + ".md"), md);

@@ -36,7 +36,22 @@ public record TokenBatch(int[][] ids, int[][] mask) {
 
     /** Sequences of different lengths, padded on the right (pad id 50256, HF's usual pad = eos) or on the left. */
     public static TokenBatch padded(int[][] seqs, boolean left) {
-        int T = Arrays.stream(seqs).mapToInt(s -> s.length).max().orElse(0);
+        return padded(seqs, left, Arrays.stream(seqs).mapToInt(s -> s.length).max().orElse(0));
+    }
+
+    /**
+     * Right- or left-padded to the length bucket of the longest sequence: the next multiple of {@value #BUCKET}, at
+     * most {@code cap} (but never shorter than the longest). Each (B, T) shape is a graph to build and keep, so a few
+     * buckets instead of every length saves both time and memory; padding never changes a real token's numbers.
+     */
+    public static TokenBatch bucketed(int[][] seqs, boolean left, int cap) {
+        int longest = Arrays.stream(seqs).mapToInt(s -> s.length).max().orElse(0);
+        return padded(seqs, left, Math.max(longest, Math.min(cap, (longest + BUCKET - 1) / BUCKET * BUCKET)));
+    }
+
+    public static final int BUCKET = 16;
+
+    private static TokenBatch padded(int[][] seqs, boolean left, int T) {
         int[][] ids = new int[seqs.length][T], mask = new int[seqs.length][T];
         for (int b = 0; b < seqs.length; b++) {
             if (seqs[b].length == 0) throw new AnchorException("empty input: sequence " + b + " has no tokens");

@@ -21,12 +21,18 @@ public final class TokenLogProbs {
     public static double[][] gather(INDArray logits, TokenBatch batch) {
         int B = batch.batchSize(), T = batch.length();
         int V = (int) logits.size(2);
-        float[] flat = logits.dup('c').data().asFloat();
+        // FP32 logits are read as floats (half the memory of doubles); FP64 logits keep their precision
+        boolean dbl = logits.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        float[] flat = dbl ? null : logits.dup('c').data().asFloat();
+        double[] flatD = dbl ? logits.dup('c').data().asDouble() : null;
         int[][] mask = targetMask(batch);
         double[][] out = new double[B][T - 1];
         for (int b = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++)
-                if (mask[b][t] == 1) out[b][t] = logSoftmaxAt(flat, (b * T + t) * V, V, batch.ids()[b][t + 1]);
+            for (int t = 0; t < T - 1; t++) {
+                if (mask[b][t] == 0) continue;
+                int offset = (b * T + t) * V, target = batch.ids()[b][t + 1];
+                out[b][t] = dbl ? logSoftmaxAt(flatD, offset, V, target) : logSoftmaxAt(flat, offset, V, target);
+            }
         return out;
     }
 
@@ -41,6 +47,14 @@ public final class TokenLogProbs {
 
     /** log softmax(row)[target] for the row of length V starting at {@code offset}. */
     static double logSoftmaxAt(float[] logits, int offset, int V, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
+        double sum = 0;
+        for (int k = 0; k < V; k++) sum += Math.exp(logits[offset + k] - max);
+        return logits[offset + target] - max - Math.log(sum);
+    }
+
+    static double logSoftmaxAt(double[] logits, int offset, int V, int target) {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
         double sum = 0;

@@ -42,6 +42,7 @@ public final class AdamW implements Optimizer {
     }
 
     /** Writes m, v and t to a safetensors file (for exact resume). */
+    @Override
     public void save(java.nio.file.Path file) {
         Map<String, anchor.safetensors.SafetensorsWriter.Tensor> out = new java.util.LinkedHashMap<>();
         new java.util.TreeMap<>(m).forEach((k, a) -> {
@@ -52,6 +53,7 @@ public final class AdamW implements Optimizer {
     }
 
     /** Restores the state written by {@link #save}. */
+    @Override
     public void load(java.nio.file.Path file) {
         anchor.safetensors.SafetensorsFile f = anchor.safetensors.SafetensorsFile.open(file);
         m.clear();

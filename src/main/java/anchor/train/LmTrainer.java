@@ -1,12 +1,8 @@
 package anchor.train;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.TokenBatch;
-import anchor.safetensors.DType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -90,36 +86,17 @@ public final class LmTrainer {
     }
 
     static void save(Gpt2Model model, AdamW opt, Path out, int step, List<Point> points) {
+        Checkpoint.save(out, model, opt, step, null);
         try {
-            Files.createDirectories(out);
-            Path tmp = out.resolve("checkpoint.tmp");
-            deleteRecursively(tmp);
-            HfCheckpoint.save(model.weights(), tmp.resolve("model"), DType.F32);
-            opt.save(tmp.resolve("optimizer.safetensors"));
-            ObjectNode state = new ObjectMapper().createObjectNode().put("step", step);
-            Files.writeString(tmp.resolve("trainer_state.json"), state.toString());
-            Path dest = out.resolve("checkpoint");
-            deleteRecursively(dest);
-            Files.move(tmp, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             writeCurve(out, points);
         } catch (IOException e) {
-            throw new AnchorException("cannot write checkpoint to " + out + ": " + e.getMessage(), e);
+            throw new AnchorException("cannot write the loss curve to " + out + ": " + e.getMessage(), e);
         }
     }
 
     /** The step stored in {@code out/checkpoint}, restoring model weights and optimizer state; 0 if none. */
     public static int resume(Gpt2Model model, AdamW opt, Path out) {
-        Path cp = out.resolve("checkpoint");
-        if (!Files.exists(cp.resolve("trainer_state.json"))) return 0;
-        try {
-            int step = new ObjectMapper().readTree(cp.resolve("trainer_state.json").toFile()).path("step").asInt();
-            var w = HfCheckpoint.load(cp.resolve("model"));
-            w.tensors().forEach((k, t) -> model.parameters().get(k).assign(org.nd4j.linalg.factory.Nd4j.create(t.data(), t.shape(), 'c')));
-            opt.load(cp.resolve("optimizer.safetensors"));
-            return step;
-        } catch (IOException e) {
-            throw new AnchorException("cannot resume from " + cp + ": " + e.getMessage(), e);
-        }
+        return Checkpoint.resume(out, model, opt, null);
     }
 
     static void writeCurve(Path out, List<Point> points) throws IOException {
@@ -145,12 +122,5 @@ public final class LmTrainer {
             throw new AnchorException("cannot read " + csv + ": " + e.getMessage());
         }
         return pts;
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
-        }
     }
 }

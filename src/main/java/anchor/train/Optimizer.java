@@ -8,6 +8,14 @@ import java.util.Map;
 public interface Optimizer {
     void step(Map<String, INDArray> params, Map<String, INDArray> grads);
 
+    /** Writes the optimizer's state for exact resume (nothing for a stateless optimizer). */
+    default void save(java.nio.file.Path file) {
+    }
+
+    /** Restores what {@link #save} wrote (nothing for a stateless optimizer). */
+    default void load(java.nio.file.Path file) {
+    }
+
     /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
     static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
         double sq = 0;

@@ -34,14 +34,21 @@ public final class World {
      * GPT-2 was trained, so every batch has one shape and no padding.
      */
     public static TokenBatch batch(long seed, int step, int batchSize) {
+        return batch(seed, step, batchSize, story -> true);
+    }
+
+    /** As {@link #batch(long, int, int)}, packing only the stories that pass {@code keep} (a different corpus). */
+    public static TokenBatch batch(long seed, int step, int batchSize, java.util.function.Predicate<String> keep) {
         Random r = new Random(seed * 1_000_003L + step);
         Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
         int[][] rows = new int[batchSize][SEQ_LEN];
         for (int[] row : rows) {
             int n = 0;
             while (n < SEQ_LEN) {
+                String story = Language.story(r);
+                if (!keep.test(story)) continue;
                 row[n++] = Gpt2Tokenizer.EOT_ID;
-                for (int id : tok.encode(Language.story(r))) {
+                for (int id : tok.encode(story)) {
                     if (n == SEQ_LEN) break;
                     row[n++] = id;
                 }

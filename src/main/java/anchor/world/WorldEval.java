@@ -33,7 +33,21 @@ public final class WorldEval {
 
     public static Report evaluate(Gpt2Model policy, LanguageModel reference, Gpt2Model sft, List<String> prompts, long seed) {
         List<String> samples = PreferenceData.sample(policy, prompts, seed);
-        List<String> sftSamples = policy == sft ? samples : PreferenceData.sample(sft, prompts, seed + 1);
+        return evaluate(policy, samples, reference, policy == sft ? samples : baseline(sft, prompts, seed), prompts);
+    }
+
+    /** The SFT model's samples that {@link #evaluate} compares against; sample them once to evaluate many policies. */
+    public static List<String> baseline(Gpt2Model sft, List<String> prompts, long seed) {
+        return PreferenceData.sample(sft, prompts, seed + 1);
+    }
+
+    /** As above, with the SFT baseline's samples given (from {@link #baseline} with the same prompts and seed). */
+    public static Report evaluate(Gpt2Model policy, LanguageModel reference, List<String> sftSamples, List<String> prompts, long seed) {
+        return evaluate(policy, PreferenceData.sample(policy, prompts, seed), reference, sftSamples, prompts);
+    }
+
+    private static Report evaluate(Gpt2Model policy, List<String> samples, LanguageModel reference, List<String> sftSamples, List<String> prompts) {
+        if (sftSamples.size() != samples.size()) throw new anchor.AnchorException(sftSamples.size() + " baseline samples for " + samples.size() + " prompts");
         double gold = 0, wins = 0, grammatical = 0;
         for (int i = 0; i < samples.size(); i++) {
             double g = GoldReward.of(samples.get(i)), gs = GoldReward.of(sftSamples.get(i));
@@ -58,7 +72,7 @@ public final class WorldEval {
                 seqs[i - from] = seq.length > maxLen ? java.util.Arrays.copyOf(seq, maxLen) : seq;
                 promptLen[i - from] = prompt.length;
             }
-            TokenBatch batch = TokenBatch.padded(seqs, false);
+            TokenBatch batch = TokenBatch.bucketed(seqs, false, maxLen);
             int[][] mask = SequenceLogProbs.responseMask(batch, promptLen);
             double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch), mask);
             for (int i = 0; i < lp.length; i++) {

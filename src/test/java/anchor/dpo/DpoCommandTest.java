@@ -67,4 +67,69 @@ class DpoCommandTest {
         assertThat(first.has("rewards/margins")).isTrue();
         assertThat(Files.exists(out.resolve("model/model.safetensors"))).isTrue();
     }
+
+    /** A tiny model and four pairs on disk, so that trainer runs take seconds. */
+    private String[] tinyRun(Path out, String... extra) {
+        Path model = dir.resolve("tiny"), data = dir.resolve("pairs.jsonl");
+        if (!Files.exists(model)) {
+            anchor.checkpoint.HfCheckpoint.save(anchor.testing.TestModels.allRandom(DpoTrainerTest.C, 3), model, anchor.safetensors.DType.F32);
+            var pairs = new java.util.ArrayList<>(DpoTrainerTest.DATA);
+            pairs.add(new anchor.world.PreferenceData.Pair("The cat waits.", " A kind dog helps the cat.", " A dog bites.", 2, -2));
+            anchor.world.PreferenceData.write(pairs, data);
+        }
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("dpo", "--policy", model.toString(), "--data", data.toString(),
+                "--max-length", "32", "--batch", "2", "--no-progress", "--out", out.toString()));
+        a.addAll(java.util.List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyAsAnUninterruptedOne() throws Exception {
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+        assertThat(run(tinyRun(straight, "--steps", "4", "--save-every", "2")).code()).isZero();
+        Cli.Result first = run(tinyRun(resumed, "--steps", "2", "--save-every", "2"));
+        assertThat(first.code()).as(first.err()).isZero();
+        Cli.Result second = run(tinyRun(resumed, "--steps", "4", "--save-every", "2"));
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.err()).contains("resumed from").contains("at step 2");
+        // the same numbers to the last bit (the weight divergence is also logged at the end of the shorter first run)
+        assertThat(withoutDivergence(resumed)).isEqualTo(withoutDivergence(straight));
+        var a = anchor.checkpoint.HfCheckpoint.load(straight.resolve("model")).tensors();
+        var b = anchor.checkpoint.HfCheckpoint.load(resumed.resolve("model")).tensors();
+        a.forEach((name, t) -> assertThat(b.get(name).data()).as(name).containsExactly(t.data()));
+        assertThat(Files.readAllLines(straight.resolve("metrics.csv")).get(0)).startsWith("step,loss,rewards/chosen,rewards/rejected");
+        for (String png : new String[]{"loss.png", "rewards.png", "kl.png"}) assertThat(Files.size(straight.resolve(png))).as(png).isPositive();
+        Cli.Result other = run(tinyRun(resumed, "--steps", "6", "--beta", "0.3"));
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("written by a run with other settings");
+    }
+
+    private static java.util.List<String> withoutDivergence(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> l.replaceAll(",\"weight_divergence\":[^,}]+", "")).toList();
+    }
+
+    @Test
+    void aLossThatStopsBeingANumberStopsTrainingAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path out = dir.resolve("nan");
+        Cli.Result r = run(tinyRun(out, "--steps", "20", "--save-every", "1", "--optimizer", "sgd", "--lr", "1e12", "--max-grad-norm", "0"));
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).containsPattern("DPO loss became|gradient norm became|non-finite").contains("training stopped")
+                .contains("last good checkpoint (step").doesNotContain("\tat ");
+        int step = new ObjectMapper().readTree(out.resolve("checkpoint/trainer_state.json").toFile()).get("step").asInt();
+        assertThat(r.err()).contains("(step " + step + ")");
+        for (var t : anchor.checkpoint.HfCheckpoint.load(out.resolve("checkpoint/model")).tensors().values()) {
+            for (float v : t.data()) assertThat(Float.isFinite(v)).isTrue();
+        }
+        assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSizeGreaterThanOrEqualTo(step);
+    }
+
+    @Test
+    void stepsAndEpochsAreExclusiveAndEpochsCountPasses() throws Exception {
+        Cli.Result both = run(tinyRun(dir.resolve("x"), "--steps", "2", "--epochs", "1"));
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--steps or --epochs, not both");
+        Cli.Result epochs = run(tinyRun(dir.resolve("e"), "--epochs", "1", "--grad-accum", "2"));
+        assertThat(epochs.code()).as(epochs.err()).isZero();
+        assertThat(epochs.out()).contains("trained 1 steps (4 pairs per step)");
+    }
 }

@@ -21,7 +21,7 @@ class DpoTrainerTest {
             new PreferenceData.Pair("<|endoftext|>The dog sings.", " A kind cat smiles.", " A cruel cat bites the dog.", 2, -2),
             new PreferenceData.Pair("The king is sad.", " The queen helps the king.", " The queen cries.", 1, -1),
             new PreferenceData.Pair("A bird sleeps.", " The fox waits.", " The fox kicks a bird angrily.", 0, -2));
-    static final DpoTrainer.Settings S = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 3, 1, 32, 0, 1, false, true);
+    static final DpoTrainer.Settings S = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 3, 1, 1, 32, 0, 1, false, true);
 
     static double meanLoss(Gpt2Model policy, Gpt2Model ref, List<PreferenceBatch> pairs) {
         return DpoTrainer.evaluate(policy, ref, null, pairs, new int[]{0, 1, 2}, S, 0).metrics().loss();
@@ -67,10 +67,75 @@ class DpoTrainerTest {
         double[][] pre = DpoTrainer.referenceLogps(ref, pairs, 2);
         double before = meanLoss(a, ref, pairs);
         for (int step = 0; step < 3; step++) {
-            DpoTrainer.step(a, ref, null, pairs, new int[]{0, 1, 2}, S, new Sgd(1.0), step);
-            DpoTrainer.step(b, null, pre, pairs, new int[]{0, 1, 2}, S, new Sgd(1.0), step);
+            DpoTrainer.step(a, ref, null, pairs, S, new Sgd(1.0), step);
+            DpoTrainer.step(b, null, pre, pairs, S, new Sgd(1.0), step);
         }
         assertThat(meanLoss(a, ref, pairs)).isLessThan(before);
         assertThat(a.parameter("h.0.mlp.c_fc.weight")).containsExactly(b.parameter("h.0.mlp.c_fc.weight"), within(1e-6f));
+    }
+
+    @Test
+    void concatenatedBatchEqualsTheFourSeparateForwardPasses() {
+        Gpt2Model policy = Gpt2Model.of(TestModels.allRandom(C, 3), DataType.DOUBLE, false);
+        Gpt2Model ref = Gpt2Model.of(TestModels.allRandom(C, 4), DataType.DOUBLE, true);
+        var pairs = DpoTrainer.tokenize(DATA, S);
+        double loss = 0, chosenReward = 0, rejectedReward = 0;
+        for (PreferenceBatch p : pairs) {
+            // document 3's four passes, one sequence each: policy and reference on chosen, policy and reference on rejected
+            double pc = sum(policy, p.chosen(), p.chosenMask()), rc = sum(ref, p.chosen(), p.chosenMask());
+            double pr = sum(policy, p.rejected(), p.rejectedMask()), rr = sum(ref, p.rejected(), p.rejectedMask());
+            DpoLoss.Result r = DpoLoss.dpoLoss(pc, pr, rc, rr, S.beta());
+            loss += r.loss() / pairs.size();
+            chosenReward += r.chosenReward() / pairs.size();
+            rejectedReward += r.rejectedReward() / pairs.size();
+        }
+        var m = DpoTrainer.evaluate(policy, ref, null, pairs, new int[]{0, 1, 2}, S, 0).metrics();
+        assertThat(m.loss()).isCloseTo(loss, within(1e-10));
+        assertThat(m.rewardsChosen()).isCloseTo(chosenReward, within(1e-10));
+        assertThat(m.rewardsRejected()).isCloseTo(rejectedReward, within(1e-10));
+        assertThat(m.kl()).isPositive();
+    }
+
+    private static double sum(Gpt2Model m, anchor.gpt2.TokenBatch b, int[][] mask) {
+        return anchor.logprobs.SequenceLogProbs.summed(m.tokenLogProbs(b), mask)[0];
+    }
+
+    @Test
+    void gradientAccumulationEqualsOneLargerBatch() {
+        Gpt2Weights w = TestModels.allRandom(C, 3);
+        var pairs = DpoTrainer.tokenize(DATA, S);
+        Gpt2Model ref = Gpt2Model.of(TestModels.allRandom(C, 4)).frozenCopy();
+        Gpt2Model one = Gpt2Model.of(w), accumulated = Gpt2Model.of(w);
+        var big = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 4, 1, 2, 32, 0, 1, false, true);
+        var micro = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 2, 2, 2, 32, 0, 1, false, true);
+        for (int step = 0; step < 2; step++) {
+            var a = DpoTrainer.step(one, ref, null, pairs, big, new Sgd(0.5), step);
+            var b = DpoTrainer.step(accumulated, ref, null, pairs, micro, new Sgd(0.5), step);
+            assertThat(b.loss()).isCloseTo(a.loss(), within(1e-6));
+            assertThat(b.gradNorm()).isCloseTo(a.gradNorm(), within(1e-5));
+        }
+        assertThat(accumulated.parameter("h.0.attn.c_attn.weight")).containsExactly(one.parameter("h.0.attn.c_attn.weight"), within(1e-6f));
+        assertThat(accumulated.parameter("wte.weight")).containsExactly(one.parameter("wte.weight"), within(1e-6f));
+    }
+
+    @Test
+    void klToTheReferenceIsZeroForTheReferenceItselfAndGrowsWithTraining() {
+        Gpt2Weights w = TestModels.allRandom(C, 3);
+        var pairs = DpoTrainer.tokenize(DATA, S);
+        Gpt2Model policy = Gpt2Model.of(w), ref = Gpt2Model.of(w).frozenCopy();
+        var first = DpoTrainer.step(policy, ref, null, pairs, S, new Sgd(2.0), 0);
+        var second = DpoTrainer.step(policy, ref, null, pairs, S, new Sgd(2.0), 1);
+        assertThat(first.kl()).isZero();
+        assertThat(second.kl()).isPositive();
+        assertThat(DpoTrainer.step(policy, null, DpoTrainer.referenceLogps(ref, pairs, 3), pairs, S, new Sgd(2.0), 2).kl())
+                .as("no resident reference: no KL").isNaN();
+    }
+
+    @Test
+    void epochsBecomeSteps() {
+        assertThat(DpoTrainer.Settings.stepsForEpochs(1, 512, 8, 1)).isEqualTo(64);
+        assertThat(DpoTrainer.Settings.stepsForEpochs(2.5, 100, 8, 2)).isEqualTo(16);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DpoTrainer.Settings.stepsForEpochs(0, 10, 1, 1))
+                .hasMessageContaining("--epochs must be");
     }
 }

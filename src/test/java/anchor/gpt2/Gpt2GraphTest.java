@@ -56,12 +56,13 @@ class Gpt2GraphTest {
         Gpt2Model m = Gpt2Model.of(w);
         PlainGpt2 plain = new PlainGpt2(w);
         int[][] seqs = {{464, 3290, 318, 257}, {40, 588, 257, 1332, 1110, 13, 50256}, {9}};
-        for (boolean left : new boolean[]{false, true}) {
-            TokenBatch batch = TokenBatch.padded(seqs, left);
+        for (boolean left : new boolean[]{false, true}) for (boolean bucket : new boolean[]{false, true}) {
+            TokenBatch batch = bucket ? TokenBatch.bucketed(seqs, left, 32) : TokenBatch.padded(seqs, left);
+            assertThat(batch.length()).isEqualTo(bucket ? TokenBatch.BUCKET : 7);
             INDArray logits = m.logits(batch);
             for (int b = 0; b < seqs.length; b++) {
                 int off = left ? batch.length() - seqs[b].length : 0;
-                Comparator.check((left ? "left" : "right") + "-padded row " + b,
+                Comparator.check((left ? "left" : "right") + "-padded" + (bucket ? " to a bucket" : "") + ", row " + b,
                         Comparator.flatten(plain.logits(seqs[b])), rows(logits, b, off, off + seqs[b].length), TOL);
             }
         }
