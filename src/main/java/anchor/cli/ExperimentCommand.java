@@ -50,17 +50,16 @@ final class ExperimentCommand implements Runnable {
         }
         Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts, pairs, Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList());
         PrintWriter log = spec.commandLine().getErr();
+        List<Double> betaList = doubles(betas, name.equals("beta-sweep") ? "0.001,0.003,0.01,0.03,0.1,0.3,1.0" : "0.1");
+        List<Double> rs = doubles(referenceSteps, null);
+        if (rs.size() != 2) throw new AnchorException("--reference-steps takes two numbers: compatible,incompatible");
+        var budget = new StrongerReference.Budget(rs.get(0).intValue(), rs.get(1).intValue());
         long t0 = System.nanoTime();
         Experiments.Setup setup = Experiments.Setup.world(plan);
         switch (name) {
-            case "beta-sweep" -> Experiments.write(Experiments.betaSweep(setup, doubles(betas, "0.001,0.003,0.01,0.03,0.1,0.3,1.0"), log), out, name, "β", true);
+            case "beta-sweep" -> Experiments.write(Experiments.betaSweep(setup, betaList, log), out, name, "β", true);
             case "reference-free" -> Experiments.write(Experiments.referenceFree(setup, beta, log), out, name, "run", false);
-            case "stronger-reference" -> {
-                List<Double> rs = doubles(referenceSteps, null);
-                if (rs.size() != 2) throw new AnchorException("--reference-steps takes two numbers: compatible,incompatible");
-                var budget = new StrongerReference.Budget(rs.get(0).intValue(), rs.get(1).intValue());
-                Experiments.write(StrongerReference.run(setup, doubles(betas, "0.1"), budget, out, log), out, name, "run", false);
-            }
+            case "stronger-reference" -> Experiments.write(StrongerReference.run(setup, betaList, budget, out, log), out, name, "run", false);
             default -> Experiments.write(IterativeDpo.run(setup, beta, log), out, name, "run", false);
         }
         log.printf("anchor: %s took %.1f minutes%n", name, (System.nanoTime() - t0) / 6e10);

@@ -36,7 +36,11 @@ public final class StrongerReference {
     static final Predicate<String> KIND = story -> GoldReward.of(story) > 0;
     static final long CORPUS_SEED = 4242, INCOMPATIBLE_INIT_SEED = 777;
 
+    /** Language-model steps for building each reference. */
     public record Budget(int compatibleSteps, int incompatibleSteps) {
+        public Budget {
+            if (compatibleSteps < 1 || incompatibleSteps < 1) throw new anchor.AnchorException("--reference-steps must be >= 1 each");
+        }
     }
 
     public static Gpt2Weights compatible(Gpt2Weights sft, int steps, Path out) {

@@ -1,34 +1,60 @@
 package anchor.dpo;
 
-import anchor.cli.Main;
+import anchor.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A cut-down reference-free experiment: one step per run, four evaluation prompts. */
+/** Cut-down experiments: one or two steps per run, a handful of pairs and evaluation prompts. */
 class ExperimentCommandTest {
     @TempDir
     Path dir;
 
     @Test
     void referenceFreeExperimentWritesItsTableCsvAndPlot() throws Exception {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "experiment", "reference-free", "--steps", "1", "--batch", "2",
-                "--prompts", "4", "--out", dir.toString());
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("| DPO |", "| reference-free |");
+        Cli.Result r = Cli.run("experiment", "reference-free", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| DPO |", "| reference-free |");
         var csv = Files.readAllLines(dir.resolve("reference-free.csv"));
         assertThat(csv).hasSize(3);
-        assertThat(csv.get(1)).startsWith("DPO,");
+        assertThat(csv.get(1)).startsWith("DPO,SFT,");
         assertThat(Files.size(dir.resolve("reference-free.png"))).isPositive();
-        StringWriter o2 = new StringWriter(), e2 = new StringWriter();
-        assertThat(Main.execute(new PrintWriter(o2), new PrintWriter(e2), "experiment", "stronger-reference")).isEqualTo(2);
-        assertThat(e2.toString()).contains("not built yet");
+    }
+
+    @Test
+    void strongerReferenceBuildsBothReferencesAndTrainsAgainstEach() throws Exception {
+        Cli.Result r = Cli.run("experiment", "stronger-reference", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8",
+                "--reference-steps", "2,2", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("compatible reference itself (KL(SFT ‖ it) =", "incompatible reference itself",
+                "| DPO, SFT reference |", "| DPO, compatible reference |", "| DPO, incompatible reference |");
+        assertThat(Files.readAllLines(dir.resolve("stronger-reference.csv"))).hasSize(1 + 2 + 3);
+        for (String ref : new String[]{"compatible", "incompatible"}) {
+            assertThat(dir.resolve("references/" + ref + "/checkpoint/model/model.safetensors")).exists();
+        }
+    }
+
+    @Test
+    void iterativeRunsOneRoundTwiceTheStepsAndTwoRounds() throws Exception {
+        Cli.Result r = Cli.run("experiment", "iterative", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "4", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("sampling 4 new pairs from the round-1 policy");
+        assertThat(r.out()).contains("| one round | SFT |", "| one round, twice the steps | SFT |", "| two rounds (new pairs from round 1) | round-1 policy |");
+    }
+
+    @Test
+    void badExperimentSettingsAreNamed() {
+        String[][] cases = {{"experiment", "stronger"}, {"experiment", "beta-sweep", "--betas", "0.1,x"},
+                {"experiment", "stronger-reference", "--reference-steps", "5"}, {"experiment", "beta-sweep", "--pairs", "-1"}};
+        String[] expected = {"unknown experiment 'stronger'", "not a comma-separated list of numbers", "--reference-steps takes two numbers", "--pairs must be >= 0"};
+        for (int i = 0; i < cases.length; i++) {
+            Cli.Result r = Cli.run(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err()).contains(expected[i]).doesNotContain("\tat ");
+        }
     }
 }
