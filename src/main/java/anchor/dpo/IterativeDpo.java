@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Document 3's mitigation for distribution shift ("Limitations", iterative DPO): after one round, sample fresh pairs
+ * Document 3's mitigation for distribution shift ("DPO’s Limitation: Distribution Shift", "Mitigations": iterative DPO): after one round, sample fresh pairs
  * from the trained policy on the training prompts (the same prompts and sampling seeds as the world's data), label them with the gold reward (the same Bradley–Terry draw that
  * made the world's data), and run a second round from the round-1 policy with the round-1 policy as its reference.
  * Compared with one round and with one round of twice the steps (the same number of updates). KL is reported to the
