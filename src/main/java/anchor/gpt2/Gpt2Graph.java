@@ -63,7 +63,38 @@ final class Gpt2Graph {
                     System.setOut(stdout);
                 }
             }
+            freeIntermediatesOnRelease(sd.getFunction("grad"));
             gradientsReady = true;
+        }
+    }
+
+    /**
+     * SameDiff's default session keeps a cache of intermediate arrays that may grow to a quarter of the machine's
+     * memory per graph, and what it does not cache waits for Java's garbage collector, which does not see off-heap
+     * bytes: a DPO step left ~700 MB behind and a JVM with several models reached its memory limit. Each graph here
+     * frees an intermediate array the moment the session releases it (when no op needs it any more — the same point
+     * at which the default cache would hand it to another op).
+     */
+    private static void freeIntermediatesOnRelease(SameDiff graph) {
+        var session = new org.nd4j.autodiff.samediff.internal.InferenceSession(graph);
+        session.setMmgr(new FreeOnRelease());
+        graph.getSessions().put(Thread.currentThread().getId(), session);
+    }
+
+    static final class FreeOnRelease extends org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr {
+        @Override
+        public void release(INDArray array) {
+            if (array.closeable()) array.close();
+        }
+    }
+
+    /** Closes this graph's sessions (the graph is being dropped). */
+    void release() {
+        java.util.List<SameDiff> graphs = new java.util.ArrayList<>(java.util.List.of(sd));
+        if (gradientsReady) graphs.add(sd.getFunction("grad"));
+        for (SameDiff g : graphs) {
+            g.getSessions().values().forEach(s -> s.getMmgr().close());
+            g.getSessions().clear();
         }
     }
 
@@ -77,6 +108,7 @@ final class Gpt2Graph {
      */
     static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, DataType dt, int B, int T, boolean training, boolean frozen) {
         SameDiff sd = SameDiff.create();
+        freeIntermediatesOnRelease(sd);
         params.forEach((name, arr) -> {
             if (arr.dataType() != dt) sd.constant(name + "@" + arr.dataType(), arr).castTo(name, dt);
             else if (frozen) sd.constant(name, arr);

@@ -27,7 +27,9 @@ public final class Gpt2Model implements LanguageModel {
     private final Map<List<Object>, Gpt2Graph> graphs = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<List<Object>, Gpt2Graph> e) {
-            return size() > MAX_CACHED_GRAPHS;
+            if (size() <= MAX_CACHED_GRAPHS) return false;
+            e.getValue().release();
+            return true;
         }
     };
 

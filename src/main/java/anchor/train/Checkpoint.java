@@ -34,7 +34,7 @@ public final class Checkpoint {
             opt.save(tmp.resolve("optimizer.safetensors"));
             ObjectNode state = JSON.createObjectNode().put("step", step);
             if (settings != null) state.set("settings", settings);
-            Files.writeString(tmp.resolve("trainer_state.json"), state.toPrettyString());
+            Files.writeString(tmp.resolve("trainer_state.json"), state.toString());
             Path dest = out.resolve("checkpoint");
             deleteRecursively(dest);
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
