@@ -24,7 +24,7 @@ public final class Main implements Runnable {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line with the given streams and returns the exit code (0 ok, 2 bad input, 3 internal error). */
+    /** Runs the command line with the given streams and returns the exit code (0 ok, 2 bad input, 3 internal error or out of memory). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new Main());
@@ -43,7 +43,15 @@ public final class Main implements Runnable {
             e.getCommandLine().usage(err);
             return 2;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            if (verbose) e.printStackTrace(err);
+            err.println("anchor: error: out of memory (" + e.getMessage() + "); use a smaller --batch, or raise the limits in "
+                    + "ANCHOR_JAVA_OPTS (-Xmx…, -Dorg.bytedeco.javacpp.maxphysicalbytes=…)");
+            code = 3;
+        }
         out.flush();
         err.flush();
         return code;
