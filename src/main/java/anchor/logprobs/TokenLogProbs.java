@@ -25,13 +25,19 @@ public final class TokenLogProbs {
         boolean dbl = logits.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         float[] flat = dbl ? null : logits.dup('c').data().asFloat();
         double[] flatD = dbl ? logits.dup('c').data().asDouble() : null;
+        double[] row = dbl ? null : new double[V];
         int[][] mask = targetMask(batch);
         double[][] out = new double[B][T - 1];
         for (int b = 0; b < B; b++)
             for (int t = 0; t < T - 1; t++) {
                 if (mask[b][t] == 0) continue;
                 int offset = (b * T + t) * V, target = batch.ids()[b][t + 1];
-                out[b][t] = dbl ? logSoftmaxAt(flatD, offset, V, target) : logSoftmaxAt(flat, offset, V, target);
+                if (dbl) {
+                    out[b][t] = logSoftmaxAt(flatD, offset, V, target);
+                } else {
+                    for (int k = 0; k < V; k++) row[k] = flat[offset + k];
+                    out[b][t] = logSoftmaxAt(row, 0, V, target);
+                }
             }
         return out;
     }
@@ -46,14 +52,6 @@ public final class TokenLogProbs {
     }
 
     /** log softmax(row)[target] for the row of length V starting at {@code offset}. */
-    static double logSoftmaxAt(float[] logits, int offset, int V, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
-        double sum = 0;
-        for (int k = 0; k < V; k++) sum += Math.exp(logits[offset + k] - max);
-        return logits[offset + target] - max - Math.log(sum);
-    }
-
     static double logSoftmaxAt(double[] logits, int offset, int V, int target) {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
