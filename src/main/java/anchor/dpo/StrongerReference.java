@@ -52,8 +52,12 @@ public final class StrongerReference {
         return lm(Gpt2Model.of(Gpt2Init.random(World.SFT_CONFIG, INCOMPATIBLE_INIT_SEED)), steps, 3e-3, out);
     }
 
+    /** Trains {@code m} on the kind corpus, or loads the result of an earlier run with the same number of steps from {@code out}. */
     private static Gpt2Weights lm(Gpt2Model m, int steps, double lr, Path out) {
         AdamW opt = new AdamW(lr, 0.9, 0.95, 1e-8, 0.1);
+        int done = LmTrainer.resume(m, opt, out);
+        if (done == steps) return m.weights();
+        if (done != 0) throw new anchor.AnchorException(out + " holds a reference trained for " + done + " steps, not " + steps + "; delete it or use another --out");
         var s = new LmTrainer.Settings(steps, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0, CORPUS_SEED, steps);
         LmTrainer.train(m, opt, step -> World.batch(CORPUS_SEED, step, 8, KIND), s, out, 0, false);
         return m.weights();
