@@ -30,23 +30,23 @@ import java.util.Map;
 final class DpoCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", paramLabel = "DIR")
+    @Option(names = "--policy", paramLabel = "DIR", description = "Policy to train, a Hugging Face directory (default: the world's SFT model).")
     Path policyDir;
-    @Option(names = "--reference", paramLabel = "DIR")
+    @Option(names = "--reference", paramLabel = "DIR", description = "Frozen reference (default: a copy of the policy).")
     Path referenceDir;
-    @Option(names = "--data", paramLabel = "FILE.jsonl")
+    @Option(names = "--data", paramLabel = "FILE.jsonl", description = "TRL preference pairs: prompt, chosen, rejected (default: the world's 512).")
     Path data;
-    @Option(names = "--beta", defaultValue = "0.1")
+    @Option(names = "--beta", defaultValue = "0.1", description = "KL-constraint strength β > 0 (default ${DEFAULT-VALUE}).")
     double beta;
     @Option(names = "--loss", defaultValue = "sigmoid", description = "sigmoid, cdpo, ipo, hinge, reference-free")
     String loss;
-    @Option(names = "--label-smoothing", defaultValue = "0.0")
+    @Option(names = "--label-smoothing", defaultValue = "0.0", description = "ε of --loss cdpo, in [0, 0.5).")
     double labelSmoothing;
-    @Option(names = "--lr", defaultValue = "1e-4")
+    @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr;
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw or sgd")
     String optimizer;
-    @Option(names = "--batch", defaultValue = "8")
+    @Option(names = "--batch", defaultValue = "8", description = "Pairs per micro-batch (default ${DEFAULT-VALUE}).")
     int batch;
     @Option(names = "--grad-accum", defaultValue = "1", description = "Micro-batches of --batch pairs per optimizer step.")
     int gradAccum;
@@ -54,19 +54,19 @@ final class DpoCommand implements Runnable {
     Integer steps;
     @Option(names = "--epochs", description = "Passes over the data instead of --steps.")
     Double epochs;
-    @Option(names = "--max-length", defaultValue = "64")
+    @Option(names = "--max-length", defaultValue = "64", description = "Longest prompt + response in tokens; longer pairs are refused (default ${DEFAULT-VALUE}).")
     int maxLength;
     @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "0 turns clipping off")
     double maxGradNorm;
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the batch order.")
     long seed;
     @Option(names = "--precompute-reference", description = "One reference pass over the data first; the reference is then dropped (no per-step KL).")
     boolean precompute;
-    @Option(names = "--no-eos")
+    @Option(names = "--no-eos", description = "Do not end responses with <|endoftext|>.")
     boolean noEos;
     @Option(names = "--save-every", defaultValue = "50", description = "Steps between checkpoints (out/checkpoint, written atomically).")
     int saveEvery;
-    @Option(names = "--no-progress")
+    @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
     @Option(names = "--out", defaultValue = "runs/dpo", paramLabel = "DIR", description = "Run directory; a checkpoint there with the same settings is resumed.")
     Path out;

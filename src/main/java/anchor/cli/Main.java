@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** The {@code anchor} command. Errors caused by input print one line naming the problem and exit 2. */
-@Command(name = "anchor", mixinStandardHelpOptions = true, version = "anchor 0.1.0",
+@Command(name = "anchor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "anchor 0.1.0",
         description = "The math that keeps an RLHF/DPO policy close to its reference model, on GPT-2 in SameDiff.",
         subcommands = {TourCommand.class, TokenizeCommand.class, DecodeCommand.class, ParamsCommand.class,
                 LogprobsCommand.class, GenerateCommand.class, InitCommand.class, ReferenceCommand.class, KlCommand.class, KlLabCommand.class, DriftCommand.class, WorldCommand.class, DpoLossCommand.class, DpoCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})

@@ -27,6 +27,16 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String[] cmd : new String[][]{{"dpo", "--help"}, {"experiment", "--help"}, {"world", "eval", "--help"}, {"tour", "-h"}}) {
+            Cli.Result r = run(cmd);
+            assertThat(r.code()).as(String.join(" ", cmd) + "\n" + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: anchor " + cmd[0]);
+        }
+        assertThat(run("dpo", "--help").out()).contains("--grad-accum", "--precompute-reference", "--save-every");
+    }
+
+    @Test
     void tokenizeJson() throws Exception {
         Cli.Result r = run("tokenize", "--json", "Hello, how are you doing today?");
         assertThat(r.code()).isZero();
