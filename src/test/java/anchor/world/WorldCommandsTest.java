@@ -1,13 +1,10 @@
 package anchor.world;
 
-import anchor.cli.Main;
+import anchor.testing.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,11 +16,9 @@ class WorldCommandsTest {
     Path dir;
 
     static JsonNode run(String... args) throws Exception {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
+        Cli.Result r = Cli.run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        return r.json();
     }
 
     @Test
