@@ -81,13 +81,13 @@ final class DpoCommand implements Runnable {
         List<PreferenceData.Pair> pairs = data == null ? World.trainPairs() : PreferenceData.read(data);
         int n = steps != null ? steps : epochs != null ? DpoTrainer.Settings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;
         DpoTrainer.Settings s = new DpoTrainer.Settings(beta, DpoLoss.Variant.parse(loss), labelSmoothing, batch, gradAccum, n, maxLength,
-                maxGradNorm, seed, precompute, !noEos);
+                maxGradNorm, seed, !noEos);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new AnchorException("--lr must be a finite number > 0, got " + lr);
         Optimizer opt = switch (optimizer) {
             case "adamw" -> AdamW.standard(lr);
             case "sgd" -> new Sgd(lr);
             default -> throw new AnchorException("unknown optimizer '" + optimizer + "' (adamw or sgd)");
         };
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new AnchorException("--lr must be a finite number > 0, got " + lr);
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         Gpt2Weights init = HfCheckpoint.load(policyPath);
         Gpt2Model policy = Gpt2Model.of(init);

@@ -24,7 +24,7 @@ final class DpoTour {
         tour.chapter("dpo", "DPO: the loss, its four forward passes, and a short run", "chapters/04-dpo.md; document 3");
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
         Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.of(sft).frozenCopy();
-        var s = new DpoTrainer.Settings(0.1, DpoLoss.Variant.SIGMOID, 0, 8, 1, STEPS, World.SEQ_LEN, 1.0, 0, true, true);
+        var s = new DpoTrainer.Settings(0.1, DpoLoss.Variant.SIGMOID, 0, 8, 1, STEPS, World.SEQ_LEN, 1.0, 0, true);
         List<PreferenceBatch> data = DpoTrainer.tokenize(World.trainPairs(), s);
         PreferenceBatch p = data.get(0);
         double pc = sum(policy, p.chosen(), p.chosenMask()), pr = sum(policy, p.rejected(), p.rejectedMask());

@@ -36,7 +36,7 @@ public final class DpoTrainer {
      * {@code batch} pairs, their gradients averaged, exactly as one batch of {@code batch × gradAccum} would give.
      */
     public record Settings(double beta, DpoLoss.Variant loss, double labelSmoothing, int batch, int gradAccum, int steps,
-                           int maxLength, double maxGradNorm, long seed, boolean precomputeReference, boolean eos) {
+                           int maxLength, double maxGradNorm, long seed, boolean eos) {
         public Settings {
             if (!(beta > 0) || Double.isInfinite(beta)) throw new AnchorException("--beta must be a finite number > 0, got " + beta);
             if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) throw new AnchorException("--label-smoothing must be in [0, 0.5), got " + labelSmoothing);
@@ -174,10 +174,9 @@ public final class DpoTrainer {
                 sum = sum.plus(e.metrics(), w);
             }
         }
-        double sq = 0;
-        for (INDArray g : grads.values()) sq += Math.pow(g.norm2Number().doubleValue(), 2);
-        if (!Double.isFinite(sq)) throw new Diverged("the gradient norm became " + Math.sqrt(sq) + " at step " + step);
-        double norm = Optimizer.clipGlobalNorm(grads, s.maxGradNorm());
+        double norm = Optimizer.globalNorm(grads);
+        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm + " at step " + step);
+        Optimizer.clipToNorm(grads, norm, s.maxGradNorm());
         opt.step(policy.parameters(), grads);
         for (var p : policy.parameters().entrySet()) {
             if (!Double.isFinite(p.getValue().sumNumber().doubleValue())) {

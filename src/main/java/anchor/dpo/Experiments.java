@@ -71,7 +71,7 @@ public final class Experiments {
     }
 
     static DpoTrainer.Settings settings(DpoLoss.Variant loss, double beta, int batch, int steps, long seed) {
-        return new DpoTrainer.Settings(beta, loss, 0, batch, 1, steps, World.SEQ_LEN, 1.0, seed, true, true);
+        return new DpoTrainer.Settings(beta, loss, 0, batch, 1, steps, World.SEQ_LEN, 1.0, seed, true);
     }
 
     /**

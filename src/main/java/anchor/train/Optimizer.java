@@ -18,17 +18,27 @@ public interface Optimizer {
 
     /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
     static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
+        double norm = globalNorm(grads);
+        if (!Double.isFinite(norm)) throw new anchor.AnchorException("gradient norm is " + norm + ": the loss is not finite");
+        clipToNorm(grads, norm, maxNorm);
+        return norm;
+    }
+
+    /** The L2 norm of all gradients together. */
+    static double globalNorm(Map<String, INDArray> grads) {
         double sq = 0;
         for (INDArray g : grads.values()) {
             double n = g.norm2Number().doubleValue();
             sq += n * n;
         }
-        double norm = Math.sqrt(sq);
-        if (!Double.isFinite(norm)) throw new anchor.AnchorException("gradient norm is " + norm + ": the loss is not finite");
+        return Math.sqrt(sq);
+    }
+
+    /** Scales the gradients, whose global norm is {@code norm}, down to {@code maxNorm} if above it (0 = off), as torch's clip_grad_norm_. */
+    static void clipToNorm(Map<String, INDArray> grads, double norm, double maxNorm) {
         if (maxNorm > 0 && norm > maxNorm) {
             double scale = maxNorm / (norm + 1e-6);
             grads.values().forEach(g -> g.muli(scale));
         }
-        return norm;
     }
 }

@@ -21,7 +21,7 @@ class DpoTrainerTest {
             new PreferenceData.Pair("<|endoftext|>The dog sings.", " A kind cat smiles.", " A cruel cat bites the dog.", 2, -2),
             new PreferenceData.Pair("The king is sad.", " The queen helps the king.", " The queen cries.", 1, -1),
             new PreferenceData.Pair("A bird sleeps.", " The fox waits.", " The fox kicks a bird angrily.", 0, -2));
-    static final DpoTrainer.Settings S = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 3, 1, 1, 32, 0, 1, false, true);
+    static final DpoTrainer.Settings S = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 3, 1, 1, 32, 0, 1, true);
 
     static double meanLoss(Gpt2Model policy, Gpt2Model ref, List<PreferenceBatch> pairs) {
         return DpoTrainer.evaluate(policy, ref, null, pairs, new int[]{0, 1, 2}, S, 0).metrics().loss();
@@ -106,8 +106,8 @@ class DpoTrainerTest {
         var pairs = DpoTrainer.tokenize(DATA, S);
         Gpt2Model ref = Gpt2Model.of(TestModels.allRandom(C, 4)).frozenCopy();
         Gpt2Model one = Gpt2Model.of(w), accumulated = Gpt2Model.of(w);
-        var big = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 4, 1, 2, 32, 0, 1, false, true);
-        var micro = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 2, 2, 2, 32, 0, 1, false, true);
+        var big = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 4, 1, 2, 32, 0, 1, true);
+        var micro = new DpoTrainer.Settings(0.5, DpoLoss.Variant.SIGMOID, 0, 2, 2, 2, 32, 0, 1, true);
         for (int step = 0; step < 2; step++) {
             var a = DpoTrainer.step(one, ref, null, pairs, big, new Sgd(0.5), step);
             var b = DpoTrainer.step(accumulated, ref, null, pairs, micro, new Sgd(0.5), step);
