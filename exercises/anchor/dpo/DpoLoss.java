@@ -45,6 +45,11 @@ public final class DpoLoss {
         throw new UnsupportedOperationException("Exercise 4.1: implement DpoLoss.of");
     }
 
+    /** Given: h = (πc − rc) − (πr − rr), the difference of log-ratios. */
+    public static double logRatioMargin(double policyChosen, double policyRejected, double refChosen, double refRejected) {
+        return (policyChosen - refChosen) - (policyRejected - refRejected);
+    }
+
     public static double logSigmoid(double x) {
         throw new UnsupportedOperationException("Exercise 4.1: implement a stable log-sigmoid");
     }

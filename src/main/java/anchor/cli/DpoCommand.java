@@ -2,20 +2,15 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
+import anchor.data.PreferenceJsonl;
+import anchor.data.PreferencePair;
 import anchor.dpo.DpoLoss;
-import anchor.dpo.DpoTrainer;
-import anchor.dpo.PreferenceBatch;
-import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.Gpt2Weights;
 import anchor.dpo.DpoRun;
-import anchor.safetensors.DType;
-import anchor.train.AdamW;
+import anchor.dpo.DpoSettings;
+import anchor.gpt2.Gpt2Weights;
+import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.Optimizer;
-import anchor.train.Sgd;
-import anchor.world.PreferenceData;
 import anchor.world.World;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,47 +73,28 @@ final class DpoCommand implements Runnable {
         var err = spec.commandLine().getErr();
         if (steps != null && epochs != null) throw new AnchorException("give --steps or --epochs, not both");
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
-        List<PreferenceData.Pair> pairs = data == null ? World.trainPairs() : PreferenceData.read(data);
-        int n = steps != null ? steps : epochs != null ? DpoTrainer.Settings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;
-        DpoTrainer.Settings s = new DpoTrainer.Settings(beta, DpoLoss.Variant.parse(loss), labelSmoothing, batch, gradAccum, n, maxLength,
-                maxGradNorm, seed, !noEos);
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new AnchorException("--lr must be a finite number > 0, got " + lr);
-        Optimizer opt = switch (optimizer) {
-            case "adamw" -> AdamW.standard(lr);
-            case "sgd" -> new Sgd(lr);
-            default -> throw new AnchorException("unknown optimizer '" + optimizer + "' (adamw or sgd)");
-        };
+        List<PreferencePair> pairs = data == null ? World.trainPairs() : PreferenceJsonl.read(data);
+        int n = steps != null ? steps : epochs != null ? DpoSettings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;
+        DpoSettings s = DpoSettings.DEFAULTS.withBeta(beta).withLoss(DpoLoss.Variant.parse(loss)).withLabelSmoothing(labelSmoothing)
+                .withBatch(batch).withGradAccum(gradAccum).withSteps(n).withMaxLength(maxLength).withMaxGradNorm(maxGradNorm)
+                .withSeed(seed).withEos(!noEos);
+        Optimizer.named(optimizer, lr); // checked before any model is loaded
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         Gpt2Weights init = HfCheckpoint.load(policyPath);
-        Gpt2Model policy = Gpt2Model.of(init);
-        Gpt2Model reference = Gpt2Model.of(referenceDir == null ? init : HfCheckpoint.load(referenceDir)).frozenCopy();
-        List<PreferenceBatch> tokenized = DpoTrainer.tokenize(pairs, s);
-        double[][] pre = null;
-        long refBytes = reference.parameterBytes();
-        if (precompute) {
-            pre = DpoTrainer.referenceLogps(reference, tokenized, batch);
-            reference = null; // not resident during training
-            err.printf("anchor: reference log-probs precomputed for %d pairs (%d bytes); the reference (%.1f MB of parameters) is released%n",
-                    tokenized.size(), 16L * tokenized.size(), refBytes / 1e6);
-        } else {
-            err.printf("anchor: reference resident during training (%.1f MB of parameters)%n", refBytes / 1e6);
-        }
-        ObjectNode settings = new ObjectMapper().valueToTree(s);
-        settings.remove("steps"); // a finished run may be extended: same settings, more steps
-        settings.put("optimizer", optimizer).put("lr", lr).put("data", data == null ? "world" : data.toAbsolutePath().toString())
-                .put("policy", policyPath.toAbsolutePath().toString()).put("reference", referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString());
-        DpoRun.Result r = DpoRun.train(policy, init, reference, pre, tokenized, s, opt, settings, new DpoRun.Output(out, saveEvery, !noProgress));
-        if (r.startStep() > 0) err.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
-        HfCheckpoint.save(policy.weights(), out.resolve("model"), DType.F32);
-        Map<String, Object> last = r.rows().get(r.rows().size() - 1);
+        String policyId = policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString();
+        var in = new DpoRun.Inputs(init, policyId, referenceDir == null ? init : HfCheckpoint.load(referenceDir),
+                referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), pairs,
+                data == null ? "world" : data.toAbsolutePath().toString(), Gpt2Tokenizer.gpt2(), precompute, optimizer, lr);
+        DpoRun.Outcome r = DpoRun.train(in, s, out, saveEvery, !noProgress, err);
+        Map<String, Object> last = r.result().last();
         var o = spec.commandLine().getOut();
         o.printf(java.util.Locale.ROOT, "trained %d steps (%d pairs per step); last loss %.4f, reward accuracy %.2f, margin %.4f; peak resident memory %.0f MB%n",
-                n, batch * gradAccum, last.get("loss"), last.get("rewards/accuracies"), last.get("rewards/margins"), r.peakPhysicalBytes() / 1e6);
+                n, batch * gradAccum, last.get("loss"), last.get("rewards/accuracies"), last.get("rewards/margins"), r.result().peakPhysicalBytes() / 1e6);
         o.printf("model in %s/model; metrics in %s/metrics.jsonl and metrics.csv; curves in %s/loss.png, rewards.png%s%n", out, out, out,
-                reference == null ? "" : ", kl.png");
+                precompute ? "" : ", kl.png");
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>(last);
-            j.put("peak_physical_bytes", r.peakPhysicalBytes());
+            j.put("peak_physical_bytes", r.result().peakPhysicalBytes());
             Common.printJson(o, j);
         }
     }

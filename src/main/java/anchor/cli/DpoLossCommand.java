@@ -70,7 +70,8 @@ final class DpoLossCommand implements Runnable {
         if (explain) {
             explainSide(out, tok, "chosen", b.chosen().ids()[0], b.chosenMask()[0], pc[0], rc[0]);
             explainSide(out, tok, "rejected", b.rejected().ids()[0], b.rejectedMask()[0], pr[0], rr[0]);
-            double h = (spc - (variant == DpoLoss.Variant.REFERENCE_FREE ? 0 : src)) - (spr - (variant == DpoLoss.Variant.REFERENCE_FREE ? 0 : srr));
+            boolean free = variant == DpoLoss.Variant.REFERENCE_FREE; // log π_ref ≡ 0
+            double h = DpoLoss.logRatioMargin(spc, spr, free ? 0 : src, free ? 0 : srr);
             out.printf("log-ratio chosen   = %.6f − %.6f = %.6f%n", spc, src, spc - src);
             out.printf("log-ratio rejected = %.6f − %.6f = %.6f%n", spr, srr, spr - srr);
             out.printf("h = difference = %.6f;  logit z = β·h = %.4f × %.6f = %.6f%n", h, beta, h, beta * h);

@@ -2,13 +2,17 @@ package anchor.cli;
 
 import anchor.checkpoint.HfCheckpoint;
 import anchor.dpo.DpoLoss;
-import anchor.dpo.DpoRun;
+import anchor.dpo.DpoReference;
+import anchor.dpo.DpoSettings;
 import anchor.dpo.DpoTrainer;
+import anchor.dpo.PairBatches;
 import anchor.dpo.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.logprobs.SequenceLogProbs;
+import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.AdamW;
+import anchor.train.RunLoop;
 import anchor.world.World;
 
 import java.util.List;
@@ -24,22 +28,22 @@ final class DpoTour {
         tour.chapter("dpo", "DPO: the loss, its four forward passes, and a short run", "chapters/04-dpo.md; document 3");
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
         Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.of(sft).frozenCopy();
-        var s = new DpoTrainer.Settings(0.1, DpoLoss.Variant.SIGMOID, 0, 8, 1, STEPS, World.SEQ_LEN, 1.0, 0, true);
-        List<PreferenceBatch> data = DpoTrainer.tokenize(World.trainPairs(), s);
+        DpoSettings s = DpoSettings.DEFAULTS.withSteps(STEPS).withMaxLength(World.SEQ_LEN);
+        List<PreferenceBatch> data = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());
         PreferenceBatch p = data.get(0);
         double pc = sum(policy, p.chosen(), p.chosenMask()), pr = sum(policy, p.rejected(), p.rejectedMask());
         double rc = sum(reference, p.chosen(), p.chosenMask()), rr = sum(reference, p.rejected(), p.rejectedMask());
         DpoLoss.Result first = DpoLoss.dpoLoss(pc, pr, rc, rr, 0.1);
         tour.check("loss when policy = reference (\"The DPO Loss Function\")", "-log σ(0) = ln 2 = 0.693147",
                 String.format("%.6f", first.loss()), Math.abs(first.loss() - Math.log(2)) < 1e-12);
-        var concatenated = DpoTrainer.evaluate(policy, reference, null, data, new int[]{0}, s, 0).metrics();
+        var concatenated = DpoTrainer.evaluate(policy, new DpoReference.Resident(reference), data, new int[]{0}, s, 0).metrics();
         tour.check("four separate passes = one concatenated batch", "(prints none; TRL concatenates)",
                 String.format("log π(y_w) %.4f vs %.4f", pc, concatenated.logpsChosen()), Math.abs(pc - concatenated.logpsChosen()) < 1e-3);
         List<PreferenceBatch> probe = data.subList(0, PROBE);
-        double[][] pre = DpoTrainer.referenceLogps(reference, data, 16);
-        double before = margin(policy, pre, probe);
-        DpoRun.train(policy, sft, null, pre, data, s, AdamW.standard(3e-4), null, new DpoRun.Output(null, STEPS, false));
-        double after = margin(policy, pre, probe);
+        DpoReference.Precomputed pre = DpoReference.precompute(reference, data, 16);
+        double before = DpoTrainer.meanLogRatioMargin(policy, pre, probe);
+        RunLoop.run(new DpoTrainer(policy, null, pre, data, s, AdamW.standard(3e-4)), RunLoop.Options.inMemory("dpo", STEPS));
+        double after = DpoTrainer.meanLogRatioMargin(policy, pre, probe);
         tour.check(STEPS + " DPO steps widen the chosen-rejected gap (\"What the Loss Pushes\")", "gap grows",
                 String.format("mean margin %+.4f → %+.4f nats", before, after), after > before);
         tour.note("document 2's questions: ./anchor experiment beta-sweep | reference-free | stronger-reference | iterative (chapters/05-reference-policies.md)");
@@ -47,13 +51,5 @@ final class DpoTour {
 
     private static double sum(Gpt2Model m, anchor.gpt2.TokenBatch b, int[][] mask) {
         return SequenceLogProbs.summed(m.tokenLogProbs(b), mask)[0];
-    }
-
-    /** Mean over the probe pairs of (log π − log π_ref)(y_w) − (log π − log π_ref)(y_l). */
-    private static double margin(Gpt2Model policy, double[][] refLogps, List<PreferenceBatch> probe) {
-        double[][] pol = DpoTrainer.referenceLogps(policy, probe, 16);
-        double m = 0;
-        for (int i = 0; i < probe.size(); i++) m += ((pol[i][0] - refLogps[i][0]) - (pol[i][1] - refLogps[i][1])) / probe.size();
-        return m;
     }
 }

@@ -25,6 +25,10 @@ final class DriftCommand implements Runnable {
     double lr;
     @Option(names = "--kl-every", defaultValue = "5", description = "Period N of the periodic KL (document 1, option 3).")
     int klEvery;
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory for metrics and a checkpoint (resumed if it holds this run); none by default.")
+    java.nio.file.Path out;
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,11 +42,7 @@ final class DriftCommand implements Runnable {
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         TokenBatch train = TokenBatch.of(tok.encode(TRAIN)), held = TokenBatch.of(tok.encode(HELD_OUT));
         DriftRun.LanguageModelData data = DriftRun.LanguageModelData.fixed(train, held);
-        List<DriftRun.Row> rows;
-        try (me.tongfei.progressbar.ProgressBar bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("drift")
-                .setInitialMax(steps + 1).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-            rows = DriftRun.run(Gpt2Model.of(w), w, data, new DriftRun.Settings(steps, lr, klEvery), step -> bar.step());
-        }
+        List<DriftRun.Row> rows = DriftRun.run(Gpt2Model.of(w), w, data, new DriftRun.Settings(steps, lr, klEvery), out, !noProgress);
         var out = spec.commandLine().getOut();
         out.printf("%5s %10s %14s %14s %12s %10s%n", "step", "loss", "KL every step", "KL every " + klEvery, "abs. div.", "rel. div.");
         for (DriftRun.Row r : rows) {

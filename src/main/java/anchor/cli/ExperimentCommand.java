@@ -1,9 +1,9 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.dpo.Experiments;
-import anchor.dpo.IterativeDpo;
-import anchor.dpo.StrongerReference;
+import anchor.experiments.Experiments;
+import anchor.experiments.IterativeDpo;
+import anchor.experiments.StrongerReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

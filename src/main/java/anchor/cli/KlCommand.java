@@ -4,10 +4,10 @@ import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.TokenBatch;
+import anchor.kl.ExactKl;
 import anchor.kl.KlEstimators;
 import anchor.kl.KlPenalty;
 import anchor.tokenizer.Gpt2Tokenizer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,9 +51,7 @@ final class KlCommand implements Runnable {
         TokenBatch batch = TokenBatch.of(seq);
         double[] kl;
         if (est.equals("exact")) {
-            INDArray lp = policy.logits(batch), lr = reference.logits(batch);
-            kl = new double[seq.length - 1];
-            for (int t = 0; t < kl.length; t++) kl[t] = KlEstimators.exact(row(lp, t), row(lr, t));
+            kl = ExactKl.atPositions(policy.logits(batch), reference.logits(batch), 0, seq.length - 1);
         } else {
             double[] k1 = KlPenalty.perToken(policy.tokenLogProbs(batch)[0], reference.tokenLogProbs(batch)[0]);
             KlEstimators.Estimator e = KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT));
@@ -72,10 +70,5 @@ final class KlCommand implements Runnable {
         }
         out.println("Per-token KL (" + est + "): " + java.util.Arrays.toString(kl));
         out.printf("Mean KL: %.4f%n", mean);
-    }
-
-    private static double[] row(INDArray logits, int t) {
-        return logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(t),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
     }
 }

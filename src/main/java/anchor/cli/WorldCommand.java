@@ -4,8 +4,7 @@ import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
 import anchor.safetensors.DType;
-import anchor.train.AdamW;
-import anchor.train.LmTrainer;
+import anchor.train.RunLoop;
 import anchor.world.World;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 @Command(name = "world", description = "The embedded world: pretrain its SFT model, make its preference data, evaluate a policy.",
@@ -51,15 +49,12 @@ final class WorldCommand implements Runnable {
         @Override
         public void run() {
             Gpt2Model model = Gpt2Model.of(Gpt2Init.random(World.SFT_CONFIG, seed));
-            AdamW opt = new AdamW(lr, 0.9, 0.95, 1e-8, 0.1);
-            int start = LmTrainer.resume(model, opt, out);
-            if (start > 0) spec.commandLine().getErr().println("anchor: resuming " + out + " at step " + start);
-            LmTrainer.Settings s = new LmTrainer.Settings(steps, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0, seed, 100);
-            List<LmTrainer.Point> pts = LmTrainer.train(model, opt, step -> World.batch(seed, step, batch), s, out, start, !noProgress);
+            RunLoop.Result r = World.pretrain(model, steps, batch, lr, seed, out, !noProgress);
+            if (r.startStep() > 0) spec.commandLine().getErr().println("anchor: resumed " + out + " at step " + r.startStep());
             if (export != null) HfCheckpoint.save(model.weights(), export, DType.F16);
-            double last = pts.isEmpty() ? Double.NaN : pts.get(pts.size() - 1).loss();
+            double last = r.rows().isEmpty() ? Double.NaN : ((Number) r.last().get("loss")).doubleValue();
             var o = spec.commandLine().getOut();
-            o.printf("trained %d steps; final loss %.4f; curve in %s/loss.csv and loss.png%n", steps, last, out);
+            o.printf("trained %d steps; final loss %.4f; metrics in %s/metrics.csv, curve in loss.png%n", steps, last, out);
             if (common.json) Common.printJson(o, Map.of("steps", steps, "final_loss", last, "out", out.toString()));
         }
     }

@@ -31,10 +31,10 @@ final class WorldDataCommand implements Runnable {
     @Override
     public void run() {
         Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(model, "--model", spec.commandLine().getErr())));
-        List<PreferenceData.Pair> tr = PreferenceData.generate(sft, World.TRAIN_PROMPT_SEED, train);
-        List<PreferenceData.Pair> ho = PreferenceData.generate(sft, World.HELD_OUT_PROMPT_SEED, heldOut);
-        PreferenceData.write(tr, out.resolve("train.jsonl"));
-        PreferenceData.write(ho, out.resolve("held_out.jsonl"));
+        List<anchor.data.PreferencePair> tr = PreferenceData.generate(sft, World.TRAIN_PROMPT_SEED, train);
+        List<anchor.data.PreferencePair> ho = PreferenceData.generate(sft, World.HELD_OUT_PROMPT_SEED, heldOut);
+        anchor.data.PreferenceJsonl.write(tr, out.resolve("train.jsonl"));
+        anchor.data.PreferenceJsonl.write(ho, out.resolve("held_out.jsonl"));
         long agree = tr.stream().filter(p -> p.chosenGold() > p.rejectedGold()).count();
         var o = spec.commandLine().getOut();
         o.printf("wrote %d train and %d held-out pairs to %s; %.1f%% of train labels agree with the higher gold reward%n",

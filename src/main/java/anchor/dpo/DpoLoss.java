@@ -63,7 +63,7 @@ public final class DpoLoss {
             refRejected = 0;
         }
         double chosenRatio = policyChosen - refChosen, rejectedRatio = policyRejected - refRejected;
-        double h = chosenRatio - rejectedRatio, z = beta * h;
+        double h = logRatioMargin(policyChosen, policyRejected, refChosen, refRejected), z = beta * h;
         double loss, dLdh;
         switch (v) {
             case SIGMOID, REFERENCE_FREE -> {
@@ -86,6 +86,11 @@ public final class DpoLoss {
             default -> throw new IllegalStateException(v.name());
         }
         return new Result(loss, beta * chosenRatio, beta * rejectedRatio, dLdh, -dLdh);
+    }
+
+    /** h = (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)): the difference of log-ratios, in nats. */
+    public static double logRatioMargin(double policyChosen, double policyRejected, double refChosen, double refRejected) {
+        return (policyChosen - refChosen) - (policyRejected - refRejected);
     }
 
     /** log σ(x), stable for any x. */

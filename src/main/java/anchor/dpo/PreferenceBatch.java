@@ -1,7 +1,7 @@
 package anchor.dpo;
 
 import anchor.AnchorException;
-import anchor.gpt2.Gpt2Config;
+import anchor.data.PromptResponse;
 import anchor.gpt2.TokenBatch;
 import anchor.logprobs.SequenceLogProbs;
 
@@ -15,20 +15,12 @@ public record PreferenceBatch(TokenBatch chosen, TokenBatch rejected, int[][] ch
     public static PreferenceBatch of(int[] prompt, int[] chosen, int[] rejected, boolean eos, int maxLength) {
         if (prompt.length == 0) throw new AnchorException("empty prompt: the first response token needs context");
         if (chosen.length == 0 || rejected.length == 0) throw new AnchorException("empty response: chosen and rejected need at least one token");
-        int[] c = concat(prompt, chosen, eos), r = concat(prompt, rejected, eos);
+        int[] c = PromptResponse.ids(prompt, chosen, eos), r = PromptResponse.ids(prompt, rejected, eos);
         if (c.length > maxLength || r.length > maxLength) {
             throw new AnchorException("example of " + Math.max(c.length, r.length) + " tokens is longer than the limit (" + maxLength + ")");
         }
         TokenBatch cb = TokenBatch.of(c), rb = TokenBatch.of(r);
         return new PreferenceBatch(cb, rb, SequenceLogProbs.responseMask(cb, new int[]{prompt.length}),
                 SequenceLogProbs.responseMask(rb, new int[]{prompt.length}));
-    }
-
-    static int[] concat(int[] prompt, int[] response, boolean eos) {
-        int[] out = new int[prompt.length + response.length + (eos ? 1 : 0)];
-        System.arraycopy(prompt, 0, out, 0, prompt.length);
-        System.arraycopy(response, 0, out, prompt.length, response.length);
-        if (eos) out[out.length - 1] = Gpt2Config.EOT_TOKEN;
-        return out;
     }
 }

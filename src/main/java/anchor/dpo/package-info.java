@@ -1,8 +1,8 @@
 /**
- * Chapter 4 and 5. Document 3 (The DPO loss): "The DPO Loss Function", "What Each P Refers To", "Training: Four
- * Forward Passes Per Example", "Models in Memory", "DPO's Limitation: Distribution Shift" and its "Mitigations"
- * ({@link anchor.dpo.IterativeDpo}). Document 2 (arXiv 2407.13709, "Key Results"): β sensitivity and the
- * reference-free objective ({@link anchor.dpo.Experiments}), stronger and compatible references
- * ({@link anchor.dpo.StrongerReference}).
+ * Chapter 4. Document 3 (The DPO loss): "The DPO Loss Function" ({@link anchor.dpo.DpoLoss}), "What Each P Refers To"
+ * ({@link anchor.dpo.PreferenceBatch}, {@link anchor.dpo.PairBatches}), "Training: Four Forward Passes Per Example"
+ * ({@link anchor.dpo.DpoTrainer}), "Models in Memory" ({@link anchor.dpo.DpoReference}). The algorithm only: it reads
+ * {@code anchor.data}'s pairs and never the world; the experiments that run it on the world are in
+ * {@code anchor.experiments}.
  */
 package anchor.dpo;

@@ -83,7 +83,7 @@ public final class Generator {
                 mask[b][len[b]] = 1;
                 len[b]++;
                 out.get(b).add(next);
-                if ((s.stopAtEot() && next == Gpt2Config.EOT_TOKEN) || len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), total)) done[b] = true;
+                if ((s.stopAtEot() && next == anchor.tokenizer.Gpt2Tokenizer.EOT_ID) || len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), total)) done[b] = true;
             }
         }
         int[][] result = new int[B][];

@@ -31,7 +31,6 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
                          double layerNormEpsilon, boolean tieWordEmbeddings,
                          double embdPdrop, double attnPdrop, double residPdrop, double initializerRange) {
 
-    public static final int EOT_TOKEN = 50256;
     public static final int GPT2_VOCAB = 50257;
 
     /** The presets of Hugging Face's hub, annotated with their trainable parameter counts (tied head counted once). */
@@ -179,8 +178,8 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         o.put("attn_pdrop", attnPdrop);
         o.put("resid_pdrop", residPdrop);
         o.put("initializer_range", initializerRange);
-        o.put("bos_token_id", EOT_TOKEN);
-        o.put("eos_token_id", EOT_TOKEN);
+        o.put("bos_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
+        o.put("eos_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
         o.put("scale_attn_weights", true);
         o.put("torch_dtype", "float32");
         return o;

@@ -193,7 +193,7 @@ public final class Gpt2Model implements LanguageModel {
         Map<String, INDArray> ph = placeholders(batch, g, rng);
         int[][] targets = new int[B][T];
         double[][] w = new double[B][T];
-        int[][] mask = anchor.logprobs.TokenLogProbs.targetMask(batch);
+        int[][] mask = batch.targetMask();
         for (int b = 0; b < B; b++)
             for (int t = 0; t < T - 1; t++) {
                 targets[b][t] = batch.ids()[b][t + 1];
@@ -212,7 +212,7 @@ public final class Gpt2Model implements LanguageModel {
 
     /** (B, T) graph log-probs → (B, T−1), zero where the target is padding. */
     private static double[][] shiftedOut(double[][] lp, TokenBatch batch) {
-        int[][] mask = anchor.logprobs.TokenLogProbs.targetMask(batch);
+        int[][] mask = batch.targetMask();
         double[][] out = new double[lp.length][];
         for (int b = 0; b < lp.length; b++) {
             out[b] = java.util.Arrays.copyOf(lp[b], lp[b].length - 1);

@@ -1,6 +1,7 @@
 package anchor.gpt2;
 
 import anchor.AnchorException;
+import anchor.tokenizer.Gpt2Tokenizer;
 
 import java.util.Arrays;
 
@@ -15,6 +16,8 @@ import java.util.Arrays;
 public record TokenBatch(int[][] ids, int[][] mask) {
 
     public static final float MASKED = -1e9f;
+    /** The id padded slots hold: {@code <|endoftext|>}, Hugging Face's usual pad for GPT-2 (never read). */
+    public static final int PAD = Gpt2Tokenizer.EOT_ID;
 
     public TokenBatch {
         if (ids.length == 0) throw new AnchorException("empty batch: no sequences");
@@ -56,7 +59,7 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         for (int b = 0; b < seqs.length; b++) {
             if (seqs[b].length == 0) throw new AnchorException("empty input: sequence " + b + " has no tokens");
             int off = left ? T - seqs[b].length : 0;
-            Arrays.fill(ids[b], Gpt2Config.EOT_TOKEN);
+            Arrays.fill(ids[b], PAD);
             for (int t = 0; t < seqs[b].length; t++) {
                 ids[b][off + t] = seqs[b][t];
                 mask[b][off + t] = 1;
@@ -71,6 +74,18 @@ public record TokenBatch(int[][] ids, int[][] mask) {
 
     public int length() {
         return ids[0].length;
+    }
+
+    /**
+     * (B, T−1): 1 where position t predicts a real token from a real context, i.e. both token t and token t+1 are real.
+     * Log-probs, losses and their weights live on these positions only (document 1, "Computing KL…": shift by one).
+     */
+    public int[][] targetMask() {
+        int B = batchSize(), T = length();
+        int[][] m = new int[B][T - 1];
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T - 1; t++) m[b][t] = mask[b][t] & mask[b][t + 1];
+        return m;
     }
 
     /** Position ids: cumsum(mask) − 1 on real tokens, 0 on padding. */

@@ -42,13 +42,9 @@ public final class TokenLogProbs {
         return out;
     }
 
-    /** (B, T−1): 1 where both the predicting position and the predicted token are real tokens. */
+    /** (B, T−1): 1 where both the predicting position and the predicted token are real tokens ({@link TokenBatch#targetMask}). */
     public static int[][] targetMask(TokenBatch batch) {
-        int B = batch.batchSize(), T = batch.length();
-        int[][] m = new int[B][T - 1];
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++) m[b][t] = batch.mask()[b][t] & batch.mask()[b][t + 1];
-        return m;
+        return batch.targetMask();
     }
 
     /** log softmax(row)[target] for the row of length V starting at {@code offset}. */

@@ -24,6 +24,16 @@ public final class PeriodicKl {
         return held;
     }
 
+    /** The value held since the last computation (NaN before the first): a run's state, saved with its checkpoint. */
+    public double held() {
+        return held;
+    }
+
+    /** Continues a resumed run with the value it held. */
+    public void restore(double held) {
+        this.held = held;
+    }
+
     public int every() {
         return every;
     }

@@ -4,69 +4,151 @@ import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.safetensors.DType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A training checkpoint in {@code out/checkpoint}: the model in Hugging Face files ({@code model/}), the optimizer's
- * state ({@code optimizer.safetensors}) and {@code trainer_state.json} (the step, and the settings the run was started
- * with). Written to {@code checkpoint.tmp} and moved into place in one rename, so a run killed mid-write leaves the
- * previous checkpoint whole.
+ * The one training checkpoint, {@code out/checkpoint}: any number of named models (each a Hugging Face directory,
+ * {@code NAME/}), named optimizers ({@code NAME.safetensors}) and {@code trainer_state.json} — the step, the settings
+ * the run was started with, and the trainer's own state (a KL controller, say). Randomness in Anchor's trainers is a
+ * pure function of (seed, step), so the step is the whole RNG state.
+ *
+ * <p>Written whole into {@code checkpoint.tmp} (its {@code trainer_state.json} last, every file forced to disk), then
+ * swapped in: the old checkpoint is renamed {@code checkpoint.old}, the new one {@code checkpoint}, the old deleted.
+ * A kill at any point leaves one complete checkpoint, which {@link #resume} finds: {@code checkpoint}, else a
+ * complete {@code checkpoint.tmp}, else {@code checkpoint.old}.
  */
 public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** What a checkpoint holds besides the step and the state: models and optimizers by name. */
+    public record Parts(Map<String, Gpt2Model> models, Map<String, Optimizer> optimizers) {
+        public static Parts of(Gpt2Model model, Optimizer opt) {
+            return new Parts(Map.of("model", model), Map.of("optimizer", opt));
+        }
+    }
+
+    /** A resumed run: the step to continue from (0 for a new run) and the trainer's saved state (null if none). */
+    public record Resumed(int step, ObjectNode state) {
+    }
+
+    static final String DIR = "checkpoint", TMP = "checkpoint.tmp", OLD = "checkpoint.old", STATE = "trainer_state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void save(Path out, Gpt2Model model, Optimizer opt, int step, ObjectNode settings) {
+    public static void save(Path out, Parts parts, int step, ObjectNode settings, ObjectNode state) {
         try {
             Files.createDirectories(out);
-            Path tmp = out.resolve("checkpoint.tmp");
+            Path tmp = out.resolve(TMP);
             deleteRecursively(tmp);
-            HfCheckpoint.save(model.weights(), tmp.resolve("model"), DType.F32);
-            opt.save(tmp.resolve("optimizer.safetensors"));
-            ObjectNode state = JSON.createObjectNode().put("step", step);
-            if (settings != null) state.set("settings", settings);
-            Files.writeString(tmp.resolve("trainer_state.json"), state.toString());
-            Path dest = out.resolve("checkpoint");
-            deleteRecursively(dest);
+            Files.createDirectories(tmp);
+            parts.models().forEach((name, m) -> HfCheckpoint.save(m.weights(), tmp.resolve(name), DType.F32));
+            parts.optimizers().forEach((name, o) -> o.save(tmp.resolve(name + ".safetensors")));
+            ObjectNode json = JSON.createObjectNode().put("step", step);
+            if (settings != null) json.set("settings", settings);
+            if (state != null) json.set("state", state);
+            forceAll(tmp);
+            Path stateFile = tmp.resolve(STATE);
+            Files.writeString(stateFile, json.toString());
+            force(stateFile);
+            Path dest = out.resolve(DIR), old = out.resolve(OLD);
+            deleteRecursively(old);
+            if (Files.exists(dest)) Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(out);
+            deleteRecursively(old);
         } catch (IOException e) {
             throw new AnchorException("cannot write checkpoint to " + out + ": " + e.getMessage(), e);
         }
     }
 
-    /** The step stored in {@code out/checkpoint} (0 if there is none); a stored checkpoint is loaded into model and optimizer. */
-    public static int resume(Path out, Gpt2Model model, Optimizer opt, ObjectNode settings) {
-        Path cp = out.resolve("checkpoint");
-        if (!Files.exists(cp.resolve("trainer_state.json"))) return 0;
+    /**
+     * Loads the checkpoint in {@code out} (if any) into {@code parts}. Refused, naming the setting, when it was written
+     * with other {@code settings} (null: not checked).
+     */
+    public static Resumed resume(Path out, Parts parts, ObjectNode settings) {
+        Path cp = complete(out);
+        if (cp == null) return new Resumed(0, null);
         try {
-            var state = JSON.readTree(cp.resolve("trainer_state.json").toFile());
-            // compared as written (a long read back is an int node): same text, same settings
-            if (settings != null && state.has("settings") && !state.get("settings").equals(JSON.readTree(settings.toString()))) {
-                throw new AnchorException(cp + " was written by a run with other settings (" + state.get("settings")
-                        + "); resume with the same settings, or give a new --out");
+            JsonNode saved = JSON.readTree(cp.resolve(STATE).toFile());
+            if (settings != null && saved.has("settings")) {
+                String diff = difference(saved.get("settings"), JSON.readTree(settings.toString()));
+                if (diff != null) {
+                    throw new AnchorException(cp + " was written by a run with other settings (" + diff
+                            + "); resume with the same settings, or give a new --out");
+                }
             }
-            var w = HfCheckpoint.load(cp.resolve("model"));
-            w.tensors().forEach((k, t) -> model.parameters().get(k).assign(Nd4j.create(t.data(), t.shape(), 'c')));
-            opt.load(cp.resolve("optimizer.safetensors"));
-            return state.path("step").asInt();
+            for (var e : parts.models().entrySet()) {
+                var w = HfCheckpoint.load(cp.resolve(e.getKey()));
+                w.tensors().forEach((k, t) -> e.getValue().parameters().get(k).assign(Nd4j.create(t.data(), t.shape(), 'c')));
+            }
+            for (var e : parts.optimizers().entrySet()) e.getValue().load(cp.resolve(e.getKey() + ".safetensors"));
+            return new Resumed(saved.path("step").asInt(), saved.get("state") instanceof ObjectNode s ? s : null);
         } catch (IOException e) {
             throw new AnchorException("cannot resume from " + cp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first setting (in the saved order, then new ones) whose value differs, as "beta: 0.1 then, 0.2 now"; null if none. */
+    static String difference(JsonNode then, JsonNode now) {
+        Set<String> keys = new LinkedHashSet<>();
+        then.fieldNames().forEachRemaining(keys::add);
+        now.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            JsonNode a = then.get(k), b = now.get(k);
+            if (a == null ? b != null : !a.equals(b)) return k + ": " + (a == null ? "absent" : a) + " then, " + (b == null ? "absent" : b) + " now";
+        }
+        return null;
+    }
+
+    /** The complete checkpoint directory in {@code out}, or null. */
+    static Path complete(Path out) {
+        for (String d : new String[]{DIR, TMP, OLD}) {
+            if (Files.exists(out.resolve(d).resolve(STATE))) return out.resolve(d);
+        }
+        return null;
+    }
+
+    private static void forceAll(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) force(p);
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isDirectory).toList()) forceDirectory(p);
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException ignored) {
+            // not every file system lets a directory be opened for fsync; the rename is still atomic
         }
     }
 
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(x);
         }
     }
 }

@@ -16,10 +16,20 @@ public interface Optimizer {
     default void load(java.nio.file.Path file) {
     }
 
+    /** The optimizer a command names: {@code adamw} (torch's defaults, no decay) or {@code sgd}, at learning rate {@code lr}. */
+    static Optimizer named(String name, double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new anchor.AnchorException("--lr must be a finite number > 0, got " + lr);
+        return switch (name) {
+            case "adamw" -> AdamW.standard(lr);
+            case "sgd" -> new Sgd(lr);
+            default -> throw new anchor.AnchorException("unknown optimizer '" + name + "' (adamw or sgd)");
+        };
+    }
+
     /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
     static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
         double norm = globalNorm(grads);
-        if (!Double.isFinite(norm)) throw new anchor.AnchorException("gradient norm is " + norm + ": the loss is not finite");
+        if (!Double.isFinite(norm)) throw new Diverged("gradient norm is " + norm + ": the loss is not finite");
         clipToNorm(grads, norm, maxNorm);
         return norm;
     }

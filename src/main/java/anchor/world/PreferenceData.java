@@ -1,30 +1,23 @@
 package anchor.world;
 
 import anchor.AnchorException;
+import anchor.data.PreferencePair;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.tokenizer.Gpt2Tokenizer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The world's preference data, in TRL's JSONL format ({@code prompt}, {@code chosen}, {@code rejected}): each
+ * The world's preference data, written as TRL's JSONL ({@link anchor.data.PreferenceJsonl}): each
  * prompt is {@code <|endoftext|>} and one sentence of the language; two responses are sampled from the SFT model; the label is drawn from the
  * Bradley–Terry model on the gold reward, P(a ≻ b) = σ(gold(a) − gold(b)), so labels are realistically noisy.
  * Every pair also records both gold rewards. Seeded: the same model and seed give the same file, byte for byte.
  */
 public final class PreferenceData {
     private PreferenceData() {
-    }
-
-    public record Pair(String prompt, String chosen, String rejected, double chosenGold, double rejectedGold) {
     }
 
     public static final int MAX_RESPONSE_TOKENS = 40;
@@ -70,16 +63,16 @@ public final class PreferenceData {
         return p;
     }
 
-    public static List<Pair> generate(Gpt2Model sft, long seed, int n) {
+    public static List<PreferencePair> generate(Gpt2Model sft, long seed, int n) {
         List<String> prompts = prompts(seed, n);
         List<String> a = nonEmpty(sft, prompts, sample(sft, prompts, seed * 2), seed * 2),
                 b = nonEmpty(sft, prompts, sample(sft, prompts, seed * 2 + 1), seed * 2 + 1);
         Random labels = new Random(seed ^ 0x5DEECE66DL);
-        List<Pair> pairs = new ArrayList<>();
+        List<PreferencePair> pairs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double ga = GoldReward.of(a.get(i)), gb = GoldReward.of(b.get(i));
             boolean aWins = labels.nextDouble() < 1 / (1 + Math.exp(-(ga - gb)));
-            pairs.add(aWins ? new Pair(prompts.get(i), a.get(i), b.get(i), ga, gb) : new Pair(prompts.get(i), b.get(i), a.get(i), gb, ga));
+            pairs.add(aWins ? new PreferencePair(prompts.get(i), a.get(i), b.get(i), ga, gb) : new PreferencePair(prompts.get(i), b.get(i), a.get(i), gb, ga));
         }
         return pairs;
     }
@@ -94,58 +87,5 @@ public final class PreferenceData {
             }
         }
         return out;
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    public static void write(List<Pair> pairs, Path file) {
-        StringBuilder sb = new StringBuilder();
-        for (Pair p : pairs) {
-            ObjectNode o = JSON.createObjectNode().put("prompt", p.prompt()).put("chosen", p.chosen()).put("rejected", p.rejected())
-                    .put("chosen_gold", p.chosenGold()).put("rejected_gold", p.rejectedGold());
-            sb.append(o).append('\n');
-        }
-        try {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-            Files.writeString(file, sb);
-        } catch (IOException e) {
-            throw new AnchorException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reads TRL JSONL. Malformed lines are reported with their line numbers, all at once, and nothing else is lost;
-     * lines missing a field or with an empty response are reported the same way.
-     */
-    public static List<Pair> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new AnchorException("cannot read " + file + ": " + e.getMessage());
-        }
-        List<Pair> pairs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) continue;
-            try {
-                var o = JSON.readTree(line);
-                String prompt = text(o, "prompt"), chosen = text(o, "chosen"), rejected = text(o, "rejected");
-                if (chosen.isEmpty() || rejected.isEmpty()) throw new IllegalArgumentException("empty response");
-                pairs.add(new Pair(prompt, chosen, rejected, o.path("chosen_gold").asDouble(Double.NaN), o.path("rejected_gold").asDouble(Double.NaN)));
-            } catch (IOException | IllegalArgumentException e) {
-                problems.add("line " + (i + 1) + ": " + (e instanceof IOException ? "not valid JSON" : e.getMessage()));
-            }
-        }
-        if (!problems.isEmpty()) throw new AnchorException(file + ": " + problems.size() + " bad line(s): " + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
-        if (pairs.isEmpty()) throw new AnchorException(file + ": no preference pairs");
-        return pairs;
-    }
-
-    private static String text(com.fasterxml.jackson.databind.JsonNode o, String field) {
-        var v = o.get(field);
-        if (v == null || !v.isTextual()) throw new IllegalArgumentException("missing text field '" + field + "'");
-        return v.asText();
     }
 }

@@ -1,6 +1,11 @@
 package anchor.world;
 
 import anchor.AnchorException;
+import anchor.data.PreferenceJsonl;
+import anchor.data.PreferencePair;
+import anchor.gpt2.Gpt2Model;
+import anchor.train.LmTrainer;
+import anchor.train.RunLoop;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.TokenBatch;
 import anchor.tokenizer.Gpt2Tokenizer;
@@ -60,16 +65,27 @@ public final class World {
     }
 
     /** The committed training split of the world's preference data. */
-    public static java.util.List<PreferenceData.Pair> trainPairs() {
-        try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "data/train.jsonl")) {
+    public static java.util.List<PreferencePair> trainPairs() {
+        String resource = RESOURCE_DIR + "data/train.jsonl";
+        try (InputStream in = World.class.getResourceAsStream(resource)) {
             if (in == null) throw new AnchorException("the world's preference data is not built into this copy of Anchor; make it with: anchor world data");
-            Path tmp = Files.createTempFile("anchor-world-train", ".jsonl");
-            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            tmp.toFile().deleteOnExit();
-            return PreferenceData.read(tmp);
+            java.util.List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            return PreferenceJsonl.parse(lines, "the world's " + resource);
         } catch (IOException e) {
             throw new AnchorException("cannot read the world's preference data: " + e.getMessage(), e);
         }
+    }
+
+    /** The identity of the world's SFT model in a run's saved settings (its unpacked directory is a new temporary one each time). */
+    public static final String SFT_ID = "world:sft";
+
+    /**
+     * Pretrains {@code model} on the world's stories with the pretraining recipe ({@link LmTrainer.Settings#pretraining}),
+     * in the run directory {@code out} (resumed when it holds a checkpoint of the same run).
+     */
+    public static RunLoop.Result pretrain(Gpt2Model model, int steps, int batch, double lr, long seed, Path out, boolean progress) {
+        LmTrainer.Settings s = LmTrainer.Settings.pretraining(steps, lr, seed, 100);
+        return LmTrainer.train(model, s.optimizer(), step -> batch(seed, step, batch), s, out, progress);
     }
 
     private static Path sftDir;
@@ -79,14 +95,15 @@ public final class World {
         if (sftDir != null) return sftDir;
         try {
             Path dir = Files.createTempDirectory("anchor-world-sft");
+            dir.toFile().deleteOnExit(); // registered first, deleted last: after the files in it
             for (String f : SFT_FILES) {
                 try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "sft/" + f)) {
                     if (in == null) throw new AnchorException("the world's SFT model is not built into this copy of Anchor (missing "
                             + RESOURCE_DIR + "sft/" + f + "); rebuild it with: anchor world pretrain");
                     Files.copy(in, dir.resolve(f));
+                    dir.resolve(f).toFile().deleteOnExit();
                 }
             }
-            dir.toFile().deleteOnExit();
             sftDir = dir;
             return dir;
         } catch (IOException e) {

@@ -65,10 +65,7 @@ public final class WorldEval {
             for (int i = from; i < to; i++) {
                 int[] prompt = PreferenceData.promptIds(prompts.get(i));
                 int[] resp = anchor.tokenizer.Gpt2Tokenizer.gpt2().encode(samples.get(i));
-                int[] seq = new int[prompt.length + resp.length + 1];
-                System.arraycopy(prompt, 0, seq, 0, prompt.length);
-                System.arraycopy(resp, 0, seq, prompt.length, resp.length);
-                seq[seq.length - 1] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
+                int[] seq = anchor.data.PromptResponse.ids(prompt, resp, true);
                 seqs[i - from] = seq.length > maxLen ? java.util.Arrays.copyOf(seq, maxLen) : seq;
                 promptLen[i - from] = prompt.length;
             }

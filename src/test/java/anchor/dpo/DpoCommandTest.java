@@ -74,8 +74,8 @@ class DpoCommandTest {
         if (!Files.exists(model)) {
             anchor.checkpoint.HfCheckpoint.save(anchor.testing.TestModels.allRandom(DpoTrainerTest.C, 3), model, anchor.safetensors.DType.F32);
             var pairs = new java.util.ArrayList<>(DpoTrainerTest.DATA);
-            pairs.add(new anchor.world.PreferenceData.Pair("The cat waits.", " A kind dog helps the cat.", " A dog bites.", 2, -2));
-            anchor.world.PreferenceData.write(pairs, data);
+            pairs.add(new anchor.data.PreferencePair("The cat waits.", " A kind dog helps the cat.", " A dog bites.", 2, -2));
+            anchor.data.PreferenceJsonl.write(pairs, data);
         }
         java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("dpo", "--policy", model.toString(), "--data", data.toString(),
                 "--max-length", "32", "--batch", "2", "--no-progress", "--out", out.toString()));

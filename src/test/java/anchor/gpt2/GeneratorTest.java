@@ -50,12 +50,12 @@ class GeneratorTest {
         var t = new java.util.LinkedHashMap<>(w.tensors());
         float[] wte = w.get("wte.weight").clone(), u = new float[c.nEmbd()];
         java.util.Arrays.fill(u, 1f);
-        System.arraycopy(u, 0, wte, Gpt2Config.EOT_TOKEN * c.nEmbd(), c.nEmbd());
+        System.arraycopy(u, 0, wte, anchor.tokenizer.Gpt2Tokenizer.EOT_ID * c.nEmbd(), c.nEmbd());
         t.put("wte.weight", new Gpt2Weights.Tensor(wte, t.get("wte.weight").shape()));
         t.put("ln_f.weight", new Gpt2Weights.Tensor(new float[c.nEmbd()], new long[]{c.nEmbd()}));
         t.put("ln_f.bias", new Gpt2Weights.Tensor(u, new long[]{c.nEmbd()}));
         Gpt2Model eot = Gpt2Model.of(new Gpt2Weights(c, t));
-        assertThat(Generator.generate(eot, new int[]{1, 2}, Generator.Settings.greedy(10))).containsExactly(Gpt2Config.EOT_TOKEN);
+        assertThat(Generator.generate(eot, new int[]{1, 2}, Generator.Settings.greedy(10))).containsExactly(anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
         assertThat(Generator.generate(m, new int[c.nPositions() - 2], Generator.Settings.greedy(10))).hasSize(2);
     }
 }

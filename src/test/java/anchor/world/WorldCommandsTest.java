@@ -26,7 +26,7 @@ class WorldCommandsTest {
         run("world", "data", "--json", "--train", "6", "--held-out", "2", "--out", dir.resolve("a").toString());
         run("world", "data", "--json", "--train", "6", "--held-out", "2", "--out", dir.resolve("b").toString());
         assertThat(Files.readAllBytes(dir.resolve("b/train.jsonl"))).isEqualTo(Files.readAllBytes(dir.resolve("a/train.jsonl")));
-        var pairs = PreferenceData.read(dir.resolve("a/train.jsonl"));
+        var pairs = anchor.data.PreferenceJsonl.read(dir.resolve("a/train.jsonl"));
         assertThat(pairs).hasSize(6);
         for (var p : pairs) {
             assertThat(p.prompt()).startsWith("<|endoftext|>");

@@ -1,9 +1,10 @@
-package anchor.dpo;
+package anchor.experiments;
 
+import anchor.dpo.DpoLoss;
+import anchor.dpo.DpoReference;
 import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.train.AdamW;
 import anchor.train.LmTrainer;
 import anchor.world.GoldReward;
 import anchor.world.Language;
@@ -52,14 +53,13 @@ public final class StrongerReference {
         return lm(Gpt2Model.of(Gpt2Init.random(World.SFT_CONFIG, INCOMPATIBLE_INIT_SEED)), steps, 3e-3, out);
     }
 
-    /** Trains {@code m} on the kind corpus, or loads the result of an earlier run with the same number of steps from {@code out}. */
+    /**
+     * Trains {@code m} on the kind corpus with the pretraining recipe, or loads the result of an earlier run of the same
+     * settings from {@code out} (its checkpoint is at the last step, so nothing is retrained).
+     */
     private static Gpt2Weights lm(Gpt2Model m, int steps, double lr, Path out) {
-        AdamW opt = new AdamW(lr, 0.9, 0.95, 1e-8, 0.1);
-        int done = LmTrainer.resume(m, opt, out);
-        if (done == steps) return m.weights();
-        if (done != 0) throw new anchor.AnchorException(out + " holds a reference trained for " + done + " steps, not " + steps + "; delete it or use another --out");
-        var s = new LmTrainer.Settings(steps, lr, lr / 10, Math.max(1, steps / 20), 0.1, 1.0, CORPUS_SEED, steps);
-        LmTrainer.train(m, opt, step -> World.batch(CORPUS_SEED, step, 8, KIND), s, out, 0, false);
+        var s = LmTrainer.Settings.pretraining(steps, lr, CORPUS_SEED, steps);
+        LmTrainer.train(m, s.optimizer(), step -> World.batch(CORPUS_SEED, step, 8, KIND), s, out, false);
         return m.weights();
     }
 
@@ -84,7 +84,7 @@ public final class StrongerReference {
             rows.add(self);
         }
         for (Ref ref : refs) {
-            double[][] pre = DpoTrainer.referenceLogps(ref.model(), setup.data(), setup.plan().batch());
+            DpoReference.Precomputed pre = DpoReference.precompute(ref.model(), setup.data(), setup.plan().batch());
             for (double beta : betas) {
                 for (long seed : setup.plan().seeds()) {
                     log.printf("anchor: stronger-reference: %s reference, β = %s, seed %d%n", ref.name(), beta, seed);

@@ -1,11 +1,20 @@
-package anchor.dpo;
+package anchor.experiments;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
+import anchor.data.PreferencePair;
+import anchor.dpo.DpoLoss;
+import anchor.dpo.DpoReference;
+import anchor.dpo.DpoSettings;
+import anchor.dpo.DpoTrainer;
+import anchor.dpo.PairBatches;
+import anchor.dpo.PreferenceBatch;
+import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.AdamW;
+import anchor.train.RunLoop;
 import anchor.world.PreferenceData;
 import anchor.world.World;
 import anchor.world.WorldEval;
@@ -25,7 +34,8 @@ import java.util.Map;
  * Document 2's questions as runs on the embedded world: each run trains DPO (AdamW, precomputed reference log-probs)
  * and is evaluated with the world's kit on the held-out prompts against one shared sample of the SFT model. Results
  * are written as CSV, a Markdown table and a PNG plot. The experiments themselves: {@link #betaSweep},
- * {@link #referenceFree}, {@link StrongerReference}, {@link IterativeDpo}.
+ * {@link #referenceFree}, {@link StrongerReference}, {@link IterativeDpo}. Above both {@code dpo} and {@code world}: the
+ * algorithm never sees the world, the world never sees the algorithm.
  */
 public final class Experiments {
     private Experiments() {
@@ -49,7 +59,7 @@ public final class Experiments {
             Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
             Gpt2Model sftModel = Gpt2Model.of(sft).frozenCopy();
             List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts());
-            List<PreferenceData.Pair> pairs = World.trainPairs();
+            List<PreferencePair> pairs = World.trainPairs();
             List<PreferenceBatch> data = tokenize(plan.pairs() == 0 ? pairs : pairs.subList(0, Math.min(plan.pairs(), pairs.size())));
             return new Setup(sft, sftModel, data, prompts, WorldEval.baseline(sftModel, prompts, EVAL_SEED), chosenLogp(sftModel, data), plan);
         }
@@ -60,18 +70,14 @@ public final class Experiments {
 
     /** Mean log π(y_w) of the first {@link #PROBE_PAIRS} training pairs' chosen responses (document 2, "Failure signatures"). */
     static double chosenLogp(LanguageModel model, List<PreferenceBatch> data) {
-        double[][] lp = DpoTrainer.referenceLogps(model, data.subList(0, Math.min(PROBE_PAIRS, data.size())), 16);
+        double[][] lp = PairBatches.sequenceLogps(model, data.subList(0, Math.min(PROBE_PAIRS, data.size())), 16);
         double sum = 0;
         for (double[] p : lp) sum += p[0];
         return sum / lp.length;
     }
 
-    static List<PreferenceBatch> tokenize(List<PreferenceData.Pair> pairs) {
-        return DpoTrainer.tokenize(pairs, settings(DpoLoss.Variant.SIGMOID, 0.1, 1, 1, 0));
-    }
-
-    static DpoTrainer.Settings settings(DpoLoss.Variant loss, double beta, int batch, int steps, long seed) {
-        return new DpoTrainer.Settings(beta, loss, 0, batch, 1, steps, World.SEQ_LEN, 1.0, seed, true);
+    static List<PreferenceBatch> tokenize(List<PreferencePair> pairs) {
+        return PairBatches.tokenize(pairs, Gpt2Tokenizer.gpt2(), true, World.SEQ_LEN);
     }
 
     /**
@@ -86,14 +92,15 @@ public final class Experiments {
     public record Trained(Gpt2Model policy, int steps, double trainLoss, double trainAccuracy, double chosenLogp) {
     }
 
-    /** DPO from {@code init} on {@code data} against the reference whose log-probs on it are {@code referenceLogps}. */
-    public static Trained train(Setup setup, Gpt2Weights init, double[][] referenceLogps, List<PreferenceBatch> data, DpoLoss.Variant loss,
+    /** DPO from {@code init} on {@code data} against the reference whose log-probs on it are {@code reference}. */
+    public static Trained train(Setup setup, Gpt2Weights init, DpoReference.Precomputed reference, List<PreferenceBatch> data, DpoLoss.Variant loss,
                                 double beta, long seed, int steps) {
         Plan plan = setup.plan();
-        DpoTrainer.Settings s = settings(loss, beta, plan.batch(), steps, seed);
+        DpoSettings s = DpoSettings.DEFAULTS.withLoss(loss).withBeta(beta).withBatch(plan.batch()).withSteps(steps).withSeed(seed)
+                .withMaxLength(World.SEQ_LEN);
         Gpt2Model policy = Gpt2Model.of(init);
-        List<Map<String, Object>> rows = DpoRun.train(policy, init, null, referenceLogps, data, s, AdamW.standard(plan.lr()), null,
-                new DpoRun.Output(null, steps, false)).rows();
+        var trainer = new DpoTrainer(policy, null, reference, data, s, AdamW.standard(plan.lr()));
+        List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("dpo", steps)).rows();
         int tail = Math.max(1, steps / 5);
         double meanLoss = 0, acc = 0;
         for (Map<String, Object> r : rows.subList(steps - tail, steps)) {
@@ -113,7 +120,7 @@ public final class Experiments {
 
     /** Question 1 of document 2: DPO at each β (and seed) against the SFT reference. */
     public static List<Row> betaSweep(Setup setup, List<Double> betas, java.io.PrintWriter log) {
-        double[][] pre = DpoTrainer.referenceLogps(setup.sftModel(), setup.data(), setup.plan().batch());
+        DpoReference.Precomputed pre = DpoReference.precompute(setup.sftModel(), setup.data(), setup.plan().batch());
         List<Row> rows = new ArrayList<>();
         for (double beta : betas) {
             for (long seed : setup.plan().seeds()) {
@@ -127,7 +134,7 @@ public final class Experiments {
 
     /** Question 2: DPO against the reference-free objective (log π_ref ≡ 0) at matched settings. */
     public static List<Row> referenceFree(Setup setup, double beta, java.io.PrintWriter log) {
-        double[][] pre = DpoTrainer.referenceLogps(setup.sftModel(), setup.data(), setup.plan().batch());
+        DpoReference.Precomputed pre = DpoReference.precompute(setup.sftModel(), setup.data(), setup.plan().batch());
         List<Row> rows = new ArrayList<>();
         for (long seed : setup.plan().seeds()) {
             for (DpoLoss.Variant v : new DpoLoss.Variant[]{DpoLoss.Variant.SIGMOID, DpoLoss.Variant.REFERENCE_FREE}) {

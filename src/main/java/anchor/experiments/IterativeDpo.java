@@ -1,5 +1,9 @@
-package anchor.dpo;
+package anchor.experiments;
 
+import anchor.data.PreferencePair;
+import anchor.dpo.DpoLoss;
+import anchor.dpo.DpoReference;
+import anchor.dpo.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
 import anchor.world.PreferenceData;
 import anchor.world.World;
@@ -21,7 +25,7 @@ public final class IterativeDpo {
 
     public static List<Experiments.Row> run(Experiments.Setup setup, double beta, PrintWriter log) {
         Experiments.Plan plan = setup.plan();
-        double[][] pre = DpoTrainer.referenceLogps(setup.sftModel(), setup.data(), plan.batch());
+        DpoReference.Precomputed pre = DpoReference.precompute(setup.sftModel(), setup.data(), plan.batch());
         List<Experiments.Row> rows = new ArrayList<>();
         for (long seed : plan.seeds()) {
             log.printf("anchor: iterative: round 1 (%d steps), seed %d%n", plan.steps(), seed);
@@ -34,9 +38,9 @@ public final class IterativeDpo {
 
             log.printf("anchor: iterative: sampling %d new pairs from the round-1 policy%n", setup.data().size());
             Gpt2Model policy1 = round1.policy().frozenCopy();
-            List<PreferenceData.Pair> fresh = PreferenceData.generate(policy1, World.TRAIN_PROMPT_SEED, setup.data().size());
+            List<PreferencePair> fresh = PreferenceData.generate(policy1, World.TRAIN_PROMPT_SEED, setup.data().size());
             List<PreferenceBatch> data2 = Experiments.tokenize(fresh);
-            double[][] pre2 = DpoTrainer.referenceLogps(policy1, data2, plan.batch());
+            DpoReference.Precomputed pre2 = DpoReference.precompute(policy1, data2, plan.batch());
             log.printf("anchor: iterative: round 2 (%d steps) against the round-1 policy, seed %d%n", plan.steps(), seed);
             Experiments.Trained round2 = Experiments.train(setup, round1.policy().weights(), pre2, data2, DpoLoss.Variant.SIGMOID, beta, seed + 1, plan.steps());
             Experiments.Trained both = new Experiments.Trained(round2.policy(), 2 * plan.steps(), round2.trainLoss(), round2.trainAccuracy(), round2.chosenLogp());

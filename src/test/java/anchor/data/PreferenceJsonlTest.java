@@ -1,4 +1,4 @@
-package anchor.world;
+package anchor.data;
 
 import anchor.AnchorException;
 import org.junit.jupiter.api.Test;
@@ -11,15 +11,15 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PreferenceDataTest {
+class PreferenceJsonlTest {
     @TempDir
     Path dir;
 
     @Test
     void writeThenReadRoundTrips() {
-        List<PreferenceData.Pair> pairs = List.of(new PreferenceData.Pair("The dog sings.", " A cat smiles.", " A cat cries.", 1, -1));
-        PreferenceData.write(pairs, dir.resolve("d.jsonl"));
-        assertThat(PreferenceData.read(dir.resolve("d.jsonl"))).isEqualTo(pairs);
+        List<PreferencePair> pairs = List.of(new PreferencePair("The dog sings.", " A cat smiles.", " A cat cries.", 1, -1));
+        PreferenceJsonl.write(pairs, dir.resolve("d.jsonl"));
+        assertThat(PreferenceJsonl.read(dir.resolve("d.jsonl"))).isEqualTo(pairs);
     }
 
     @Test
@@ -30,7 +30,7 @@ class PreferenceDataTest {
                 "{\"prompt\":\"p\",\"chosen\":\" a\"}",
                 "",
                 "{\"prompt\":\"p\",\"chosen\":\"\",\"rejected\":\" b\"}"));
-        assertThatThrownBy(() -> PreferenceData.read(dir.resolve("bad.jsonl"))).isInstanceOf(AnchorException.class)
+        assertThatThrownBy(() -> PreferenceJsonl.read(dir.resolve("bad.jsonl"))).isInstanceOf(AnchorException.class)
                 .hasMessageContaining("3 bad line(s)").hasMessageContaining("line 2: not valid JSON")
                 .hasMessageContaining("line 3: missing text field 'rejected'").hasMessageContaining("line 5: empty response");
     }

@@ -1,0 +1,78 @@
+package anchor.data;
+
+import anchor.AnchorException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TRL's preference JSONL: one object a line with text fields {@code prompt}, {@code chosen}, {@code rejected}
+ * (optional numbers {@code chosen_gold}, {@code rejected_gold}: known true rewards).
+ */
+public final class PreferenceJsonl {
+    private PreferenceJsonl() {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void write(List<PreferencePair> pairs, Path file) {
+        StringBuilder sb = new StringBuilder();
+        for (PreferencePair p : pairs) {
+            ObjectNode o = JSON.createObjectNode().put("prompt", p.prompt()).put("chosen", p.chosen()).put("rejected", p.rejected());
+            if (!Double.isNaN(p.chosenGold())) o.put("chosen_gold", p.chosenGold());
+            if (!Double.isNaN(p.rejectedGold())) o.put("rejected_gold", p.rejectedGold());
+            sb.append(o).append('\n');
+        }
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            Files.writeString(file, sb);
+        } catch (IOException e) {
+            throw new AnchorException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the file. Malformed lines are reported with their line numbers, all at once, and nothing else is lost;
+     * lines missing a field or with an empty response are reported the same way.
+     */
+    public static List<PreferencePair> read(Path file) {
+        try {
+            return parse(Files.readAllLines(file), file.toString());
+        } catch (IOException e) {
+            throw new AnchorException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The pairs in {@code lines}, read from {@code source} (named in errors). */
+    public static List<PreferencePair> parse(List<String> lines, String source) {
+        List<PreferencePair> pairs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            try {
+                JsonNode o = JSON.readTree(line);
+                String prompt = text(o, "prompt"), chosen = text(o, "chosen"), rejected = text(o, "rejected");
+                if (chosen.isEmpty() || rejected.isEmpty()) throw new IllegalArgumentException("empty response");
+                pairs.add(new PreferencePair(prompt, chosen, rejected, o.path("chosen_gold").asDouble(Double.NaN), o.path("rejected_gold").asDouble(Double.NaN)));
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add("line " + (i + 1) + ": " + (e instanceof IOException ? "not valid JSON" : e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) throw new AnchorException(source + ": " + problems.size() + " bad line(s): " + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+        if (pairs.isEmpty()) throw new AnchorException(source + ": no preference pairs");
+        return pairs;
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o == null ? null : o.get(field);
+        if (v == null || !v.isTextual()) throw new IllegalArgumentException("missing text field '" + field + "'");
+        return v.asText();
+    }
+}

@@ -1,0 +1,115 @@
+package anchor.train;
+
+import anchor.AnchorException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.javacpp.Pointer;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one training loop. A trainer supplies one step (→ a row of named metrics) and the parts a checkpoint holds;
+ * the loop does the rest for every trainer alike:
+ * <pre>
+ * resume from out/checkpoint if there is one (its settings must equal this run's; the differing one is named)
+ * for step = start … steps−1:
+ *     row ← trainer.step(step)                      may throw Diverged
+ *     log the row; advance the progress bar
+ *     every saveEvery steps and at the end: write the metrics, then the checkpoint (atomically)
+ * on Diverged: write the metrics so far, stop, and say where the last good checkpoint is
+ * </pre>
+ * The metrics are written before the checkpoint: a kill between the two leaves rows past the checkpoint's step,
+ * which the resumed run drops and recomputes, never a checkpoint whose rows are missing.
+ */
+public final class RunLoop {
+    private RunLoop() {
+    }
+
+    /** What a trainer supplies. */
+    public interface Trainer {
+        /** Optimizer step {@code step}: its metrics by name ({@code step} itself is added by the loop). */
+        Map<String, Object> step(int step);
+
+        /** The models and optimizers a checkpoint holds. */
+        Checkpoint.Parts parts();
+
+        /** State beyond the parts and the step (a KL controller, say), saved with each checkpoint; null if none. */
+        default ObjectNode state() {
+            return null;
+        }
+
+        /** Restores what {@link #state} returned. */
+        default void restore(ObjectNode state) {
+        }
+
+        /** The progress bar's message after a step. */
+        default String progressMessage(Map<String, Object> row) {
+            return "";
+        }
+    }
+
+    /**
+     * @param task      the progress bar's name
+     * @param steps     steps in the whole run (a resumed run continues to here)
+     * @param out       the run directory; null writes nothing and resumes nothing (experiments, tours)
+     * @param saveEvery steps between checkpoints (and a checkpoint at the end)
+     * @param progress  whether to draw a progress bar (only on a terminal)
+     * @param settings  what identifies the run, checked on resume (null: not checked)
+     * @param metrics   the metrics log's CSV columns and curves
+     */
+    public record Options(String task, int steps, Path out, int saveEvery, boolean progress, ObjectNode settings, MetricsLog.Layout metrics) {
+        public Options {
+            if (steps < 1) throw new AnchorException("--steps must be >= 1, got " + steps);
+            if (saveEvery < 1) throw new AnchorException("--save-every must be >= 1, got " + saveEvery);
+        }
+
+        /** In memory only: no directory, no bar, no checkpoint. */
+        public static Options inMemory(String task, int steps) {
+            return new Options(task, steps, null, steps, false, null, MetricsLog.Layout.PLAIN);
+        }
+    }
+
+    /** Every row of the run (resumed steps included), the step it started from, and the peak resident memory seen. */
+    public record Result(List<Map<String, Object>> rows, int startStep, long peakPhysicalBytes) {
+        public Map<String, Object> last() {
+            return rows.get(rows.size() - 1);
+        }
+    }
+
+    public static Result run(Trainer trainer, Options o) {
+        Path out = o.out();
+        Checkpoint.Resumed resumed = out == null ? new Checkpoint.Resumed(0, null) : Checkpoint.resume(out, trainer.parts(), o.settings());
+        int start = resumed.step();
+        if (start > o.steps()) throw new AnchorException(out + "/checkpoint is at step " + start + ", past --steps " + o.steps());
+        if (resumed.state() != null) trainer.restore(resumed.state());
+        MetricsLog log = MetricsLog.open(out, o.metrics(), start);
+        int saved = start;
+        long peak = Pointer.physicalBytes();
+        try (Progress bar = Progress.start(o.task(), o.steps(), start, o.progress())) {
+            for (int step = start; step < o.steps(); step++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", step);
+                try {
+                    row.putAll(trainer.step(step));
+                } catch (Diverged e) {
+                    log.write();
+                    throw new Diverged(e.getMessage() + "; training stopped. " + (out == null ? ""
+                            : saved > 0 ? "The last good checkpoint (step " + saved + ") is in " + out.resolve(Checkpoint.DIR)
+                            : "No checkpoint had been written yet (--save-every " + o.saveEvery() + ")"));
+                }
+                log.add(row);
+                peak = Math.max(peak, Pointer.physicalBytes());
+                bar.step(trainer.progressMessage(row));
+                if (out != null && ((step + 1) % o.saveEvery() == 0 || step + 1 == o.steps())) {
+                    log.write();
+                    Checkpoint.save(out, trainer.parts(), step + 1, o.settings(), trainer.state());
+                    saved = step + 1;
+                }
+            }
+        }
+        if (out != null && start == o.steps()) log.write();
+        return new Result(log.rows(), start, peak);
+    }
+}
