@@ -27,6 +27,11 @@ import java.util.regex.Pattern;
  * {@code GPT2LMHeadModel.save_pretrained} writes them) or not (as the hub's original {@code gpt2} files have them).
  * Every expected key must be present with its exact shape; the causal-mask buffers are skipped by name; anything
  * else is reported. Pickle checkpoints ({@code pytorch_model.bin}) are refused, never executed.
+ *
+ * <p>A reward or value model is a {@code GPT2ForSequenceClassification} directory: {@code architectures} names that
+ * class, {@code id2label} has one label ({@code num_labels} 1), the trunk's keys carry the {@code transformer.} prefix
+ * and the head is {@code score.weight} (1, n_embd), no bias; it has no {@code lm_head} (the tied {@code wte} remains).
+ * Its {@code score.weight} is read only when the config names that class (elsewhere it is an unexpected key).
  */
 public final class HfCheckpoint {
     private HfCheckpoint() {
@@ -90,7 +95,8 @@ public final class HfCheckpoint {
             f.tensors().keySet().forEach(k -> where.put(k, f));
         }
 
-        Map<String, long[]> expected = Gpt2Weights.expectedShapes(config);
+        Map<String, long[]> expected = new LinkedHashMap<>(Gpt2Weights.expectedShapes(config));
+        if (isSequenceClassifier(dir.resolve(CONFIG), config)) expected.put(Gpt2Weights.SCORE, Gpt2Weights.scoreShape(config));
         Map<String, String> stored = new LinkedHashMap<>(); // canonical name -> stored name
         List<String> skipped = new ArrayList<>(), unexpected = new ArrayList<>();
         for (String key : where.keySet()) {
@@ -127,6 +133,25 @@ public final class HfCheckpoint {
         return new Loaded(new Gpt2Weights(config, tensors), new Report(files, skipped, unexpected, List.copyOf(dtypes)));
     }
 
+    static final String CLASSIFIER = "GPT2ForSequenceClassification";
+
+    /** Whether config.json describes a scalar-head model; refused unless it has exactly one label and a tied embedding. */
+    private static boolean isSequenceClassifier(Path configFile, Gpt2Config config) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(configFile));
+        } catch (IOException e) {
+            throw new AnchorException("cannot parse " + configFile + ": " + e.getMessage());
+        }
+        boolean classifier = false;
+        for (JsonNode a : root.path("architectures")) classifier |= a.asText().equals(CLASSIFIER);
+        if (!classifier) return false;
+        int labels = root.has("id2label") ? root.get("id2label").size() : root.path("num_labels").asInt(2);
+        if (labels != 1) throw new AnchorException(configFile + ": a " + CLASSIFIER + " with " + labels + " labels; Anchor's scalar head has exactly one (num_labels 1)");
+        if (!config.tieWordEmbeddings()) throw new AnchorException(configFile + ": an untied " + CLASSIFIER + " is not supported (Anchor keeps GPT-2's tied embedding)");
+        return true;
+    }
+
     private static void checkFinite(Path dir, String name, float[] v) {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) throw new AnchorException(dir + ": tensor '" + name + "' holds a non-finite value (" + v[i] + ") at index " + i);
@@ -153,17 +178,27 @@ public final class HfCheckpoint {
 
     /**
      * Writes {@code config.json} and {@code model.safetensors} as {@code GPT2LMHeadModel.save_pretrained} does:
-     * keys prefixed with {@code transformer.}, {@code lm_head.weight} only when untied, metadata {"format": "pt"}.
+     * keys prefixed with {@code transformer.}, {@code lm_head.weight} only when untied, metadata {"format": "pt"} — or,
+     * for weights with a scalar head, as {@code GPT2ForSequenceClassification.save_pretrained} does ({@code score.weight}
+     * unprefixed, one label, {@code pad_token_id} = {@code <|endoftext|>}).
      */
     public static void save(Gpt2Weights weights, Path dir, DType dtype) {
+        var config = weights.config().toJson();
+        if (weights.hasScoreHead()) {
+            if (!weights.config().tieWordEmbeddings()) throw new AnchorException("an untied model with a scalar head cannot be saved as a " + CLASSIFIER);
+            config.putArray("architectures").add(CLASSIFIER);
+            config.putObject("id2label").put("0", "LABEL_0");
+            config.putObject("label2id").put("LABEL_0", 0);
+            config.put("pad_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
+        }
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(weights.config().toJson()) + "\n");
+            Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
         } catch (IOException e) {
             throw new AnchorException("cannot write " + dir + ": " + e.getMessage(), e);
         }
         Map<String, SafetensorsWriter.Tensor> out = new LinkedHashMap<>();
-        weights.tensors().forEach((name, t) -> out.put(name.startsWith("lm_head") ? name : PREFIX + name,
+        weights.tensors().forEach((name, t) -> out.put(name.startsWith("lm_head") || name.equals(Gpt2Weights.SCORE) ? name : PREFIX + name,
                 new SafetensorsWriter.Tensor(t.data(), t.shape())));
         SafetensorsWriter.write(dir.resolve(WEIGHTS), out, dtype, Map.of("format", "pt"));
     }

@@ -29,19 +29,42 @@ import java.util.Map;
  * {@code loss_weights} = ∂L/∂logp (computed in Java by the chapter's pure loss function) makes the gradient of
  * this {@code loss} exactly ∇L. Log-softmax uses the last-axis form, whose gradient is right in M2.1.
  *
+ * <p>The scalar head (a reward or value model: Hugging Face's {@code GPT2ForSequenceClassification}, {@code score.weight}
+ * of shape (1, C), no bias) reads the same final layer norm:
+ * <pre>score[b,t] = ln_f(x)[b,t] · score.weightᵀ                                    (B, T)
+ * loss      += Σ_{b,t} score_weights[b,t] · score[b,t]</pre>
+ * so a loss that is a function of scores gets its exact gradient the same way, with {@code score_weights} = ∂L/∂score.
+ * A graph is built with the heads its outputs need ({@link Heads}): the LM head, the scalar head, or both over one trunk.
+ *
  * <p>A frozen graph (the reference model) holds the parameters as constants: it has no trainable variables.
  */
 final class Gpt2Graph {
     static final String EMB = "emb", ATTN_BIAS = "attn_bias", LOGITS = "logits";
     static final String TARGETS = "targets", LOSS_WEIGHTS = "loss_weights", TOKEN_LOGP = "tok_logp", LOSS = "loss";
+    static final String SCORE = "score", SCORE_WEIGHTS = "score_weights", SCORE_WEIGHT = "score.weight";
+
+    /** Which heads sit on the trunk: the LM head (logits, token log-probs), the scalar head, or both. */
+    enum Heads {
+        LM, SCORE, BOTH;
+
+        boolean lm() {
+            return this != SCORE;
+        }
+
+        boolean score() {
+            return this != LM;
+        }
+    }
 
     final SameDiff sd;
     final int batch, time;
     final boolean training;
+    final Heads heads;
     private boolean gradientsReady;
 
-    private Gpt2Graph(SameDiff sd, int batch, int time, boolean training) {
+    private Gpt2Graph(SameDiff sd, int batch, int time, boolean training, Heads heads) {
         this.sd = sd;
+        this.heads = heads;
         this.batch = batch;
         this.time = time;
         this.training = training;
@@ -106,7 +129,8 @@ final class Gpt2Graph {
      * @param dt the compute type; parameters stored in another type (FP16 storage of a frozen reference) enter the
      *           graph as constants cast to {@code dt} at use, so only the stored copy stays resident
      */
-    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, DataType dt, int B, int T, boolean training, boolean frozen) {
+    static Gpt2Graph build(Gpt2Config c, Map<String, INDArray> params, DataType dt, int B, int T, boolean training, boolean frozen, Heads heads) {
+        if (heads.score() && !params.containsKey(SCORE_WEIGHT)) throw new anchor.AnchorException("this model has no scalar head (score.weight)");
         SameDiff sd = SameDiff.create();
         freeIntermediatesOnRelease(sd);
         params.forEach((name, arr) -> {
@@ -139,17 +163,28 @@ final class Gpt2Graph {
         }
         SDVariable out = layerNorm(sd, x, "ln_f", c.layerNormEpsilon());                // (B·T, C)
         out.reshape(B, T, C).rename("ln_f.out");                                        // (B, T, C)
-        SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
-        SDVariable logits = sd.mmul(out, head, false, true, false)
-                .reshape(B, T, c.vocabSize()).rename(LOGITS);                           // (B, T, V)
-        SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, B, T);               // (B, T)
-        SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, dt, B, T);                    // (B, T)
-        SDVariable logp = sd.nn.logSoftmax(logits);                                     // (B, T, V)
-        SDVariable tokLogp = logp.mul(sd.oneHot(targets, c.vocabSize(), -1, 1.0, 0.0, dt))
-                .sum(2).rename(TOKEN_LOGP);                                             // (B, T)
-        tokLogp.mul(weights).sum().rename(LOSS);                                        // scalar
+        SDVariable loss = null;
+        if (heads.lm()) {
+            SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
+            SDVariable logits = sd.mmul(out, head, false, true, false)
+                    .reshape(B, T, c.vocabSize()).rename(LOGITS);                       // (B, T, V)
+            SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, B, T);           // (B, T)
+            SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, dt, B, T);                // (B, T)
+            SDVariable logp = sd.nn.logSoftmax(logits);                                 // (B, T, V)
+            SDVariable tokLogp = logp.mul(sd.oneHot(targets, c.vocabSize(), -1, 1.0, 0.0, dt))
+                    .sum(2).rename(TOKEN_LOGP);                                         // (B, T)
+            loss = tokLogp.mul(weights).sum();                                          // scalar
+        }
+        if (heads.score()) {
+            SDVariable score = sd.mmul(out, sd.getVariable(SCORE_WEIGHT), false, true, false)
+                    .reshape(B, T).rename(SCORE);                                       // (B·T, 1) → (B, T)
+            SDVariable scoreWeights = sd.placeHolder(SCORE_WEIGHTS, dt, B, T);          // (B, T)
+            SDVariable scoreLoss = score.mul(scoreWeights).sum();                       // scalar
+            loss = loss == null ? scoreLoss : loss.add(scoreLoss);
+        }
+        loss.rename(LOSS);                                                              // scalar
         sd.setLossVariables(LOSS);
-        return new Gpt2Graph(sd, B, T, training);
+        return new Gpt2Graph(sd, B, T, training, heads);
     }
 
     private static SDVariable mask(SameDiff sd, String name, long... shape) {

@@ -32,4 +32,12 @@ public final class Gpt2Init {
         }
         return new Gpt2Weights(config, tensors);
     }
+
+    /** A scalar head as Hugging Face initialises {@code score} (nn.Linear without bias): N(0, initializer_range²), seeded. */
+    public static float[] scoreHead(Gpt2Config config, long seed) {
+        Random rng = new Random(seed);
+        float[] v = new float[config.nEmbd()];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * config.initializerRange());
+        return v;
+    }
 }

@@ -116,8 +116,29 @@ public final class Gpt2Model implements LanguageModel {
     }
 
     Gpt2Graph graph(int B, int T, boolean training) {
+        return graph(B, T, training, Gpt2Graph.Heads.LM);
+    }
+
+    Gpt2Graph graph(int B, int T, boolean training, Gpt2Graph.Heads heads) {
         if (training && frozen) throw new anchor.AnchorException("a frozen model runs in eval mode only (no dropout, no gradients)");
-        return graphs.computeIfAbsent(List.of(B, T, training), k -> Gpt2Graph.build(config, params, compute, B, T, training, frozen));
+        return graphs.computeIfAbsent(List.of(B, T, training, heads), k -> Gpt2Graph.build(config, params, compute, B, T, training, frozen, heads));
+    }
+
+    /** Whether this model has a scalar head ({@code score.weight}, as Hugging Face's {@code GPT2ForSequenceClassification}). */
+    public boolean hasScoreHead() {
+        return params.containsKey(Gpt2Graph.SCORE_WEIGHT);
+    }
+
+    /**
+     * The scalar head at every position, eval mode: {@code [b][t] = ln_f(h)[b,t] · score.weight}, shape (B, T); values
+     * at padding positions are meaningless. A reward model reads it at the last real token, a value model at each
+     * position that predicts a response token.
+     */
+    public double[][] scores(TokenBatch batch) {
+        batch.validate(config);
+        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false, Gpt2Graph.Heads.SCORE);
+        INDArray s = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.SCORE).get(Gpt2Graph.SCORE); // (B, T)
+        return s.castTo(DataType.DOUBLE).toDoubleMatrix();
     }
 
     /** Logits (B, T, V) in eval mode: dropout off, deterministic. */
@@ -130,18 +151,23 @@ public final class Gpt2Model implements LanguageModel {
         return run(batch, rng, Gpt2Graph.LOGITS).get(Gpt2Graph.LOGITS);
     }
 
-    /** What one forward+backward pass returns: the weighted loss, the token log-probs, and ∂loss/∂parameter. */
-    public record Gradients(double loss, double[][] tokenLogProbs, Map<String, INDArray> byParameter) {
+    /**
+     * What one forward+backward pass returns: the weighted loss, the token log-probs (B, T−1) if the LM head was in the
+     * loss, the scores (B, T) if the scalar head was, and ∂loss/∂parameter.
+     */
+    public record Gradients(double loss, double[][] tokenLogProbs, double[][] scores, Map<String, INDArray> byParameter) {
     }
 
     /**
      * Token log-probs computed in the graph: {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])} for t &lt; T−1
-     * (0 where the target is padding), shape (B, T−1) — the same as {@link anchor.logprobs.TokenLogProbs#gather}.
+     * (0 where the target is padding), shape (B, T−1) — the same as {@code logprobs.TokenLogProbs.gather}.
      */
     @Override
     public double[][] tokenLogProbs(TokenBatch batch) {
-        Map<String, INDArray> ph = trainingPlaceholders(batch, null, null, null);
-        INDArray lp = graph(batch.batchSize(), batch.length(), false).sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
+        batch.validate(config);
+        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
+        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, null, null, null);
+        INDArray lp = g.sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
         return shiftedOut(lp.castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
     }
 
@@ -153,13 +179,26 @@ public final class Gpt2Model implements LanguageModel {
      * @return the gradients of every parameter (HF names), the embedding gradient scattered into wte and wpe
      */
     public Gradients gradients(TokenBatch batch, double[][] lossWeights, java.util.Random dropoutRng) {
+        return gradients(batch, lossWeights, null, dropoutRng);
+    }
+
+    /**
+     * One forward and backward pass of {@code loss = Σ lossWeights[b][t]·logp[b][t] + Σ scoreWeights[b][t]·score[b][t]}:
+     * the LM head's term when {@code lossWeights} is given, the scalar head's when {@code scoreWeights} (B, T) =
+     * ∂L/∂score is given (0 on padding), both over one trunk when both are. The graph holds only the heads used.
+     */
+    public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng) {
         if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
+        if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
         batch.validate(config);
         int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
-        Gpt2Graph g = graph(B, T, dropoutRng != null);
+        Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : lossWeights == null ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
+        Gpt2Graph g = graph(B, T, dropoutRng != null, heads);
         g.prepareGradients();
-        Map<String, INDArray> ph = trainingPlaceholders(batch, g, lossWeights, dropoutRng);
-        List<String> wanted = new java.util.ArrayList<>(List.of(Gpt2Graph.LOSS, Gpt2Graph.TOKEN_LOGP, g.sd.grad(Gpt2Graph.EMB).name()));
+        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, lossWeights, scoreWeights, dropoutRng);
+        List<String> wanted = new java.util.ArrayList<>(List.of(Gpt2Graph.LOSS, g.sd.grad(Gpt2Graph.EMB).name()));
+        if (heads.lm()) wanted.add(Gpt2Graph.TOKEN_LOGP);
+        if (heads.score()) wanted.add(Gpt2Graph.SCORE);
         Map<String, String> gradName = new LinkedHashMap<>();
         for (String p : params.keySet()) {
             SDVariable gv = g.sd.grad(p);
@@ -182,32 +221,9 @@ public final class Gpt2Model implements LanguageModel {
                 wteGrad.getRow(batch.ids()[b][t]).addi(row);
                 wpeGrad.getRow(pos[b][t]).addi(row);
             }
-        double[][] lp = shiftedOut(out.get(Gpt2Graph.TOKEN_LOGP).castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
-        return new Gradients(out.get(Gpt2Graph.LOSS).getDouble(0), lp, grads);
-    }
-
-    private Map<String, INDArray> trainingPlaceholders(TokenBatch batch, Gpt2Graph g, double[][] lossWeights, java.util.Random rng) {
-        batch.validate(config);
-        int B = batch.batchSize(), T = batch.length();
-        if (g == null) g = graph(B, T, false);
-        Map<String, INDArray> ph = placeholders(batch, g, rng);
-        int[][] targets = new int[B][T];
-        double[][] w = new double[B][T];
-        int[][] mask = batch.targetMask();
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++) {
-                targets[b][t] = batch.ids()[b][t + 1];
-                if (lossWeights != null) {
-                    if (lossWeights[b].length != T - 1) throw new anchor.AnchorException("loss weights must have T-1 = " + (T - 1) + " columns");
-                    if (!Double.isFinite(lossWeights[b][t])) throw new anchor.AnchorException("loss weight is not finite (" + lossWeights[b][t] + ")");
-                    if (mask[b][t] == 0 && lossWeights[b][t] != 0) throw new anchor.AnchorException("a loss weight falls on a padding target");
-                    w[b][t] = lossWeights[b][t];
-                }
-            }
-        DataType dt = compute;
-        ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
-        ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
-        return ph;
+        double[][] lp = heads.lm() ? shiftedOut(out.get(Gpt2Graph.TOKEN_LOGP).castTo(DataType.DOUBLE).toDoubleMatrix(), batch) : null;
+        double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
+        return new Gradients(out.get(Gpt2Graph.LOSS).getDouble(0), lp, sc, grads);
     }
 
     /** (B, T) graph log-probs → (B, T−1), zero where the target is padding. */
@@ -248,49 +264,9 @@ public final class Gpt2Model implements LanguageModel {
     private Map<String, INDArray> run(TokenBatch batch, java.util.Random rng, String... outputs) {
         batch.validate(config);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), rng != null);
-        Map<String, INDArray> out = g.sd.output(placeholders(batch, g, rng), outputs);
+        Map<String, INDArray> out = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, rng), outputs);
         Map<String, INDArray> copy = new HashMap<>();
         out.forEach((k, v) -> copy.put(k, v.dup()));
         return copy;
-    }
-
-    Map<String, INDArray> placeholders(TokenBatch batch, Gpt2Graph g, java.util.Random rng) {
-        int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(Gpt2Graph.EMB, embed(batch).reshape(B, T, C));
-        DataType dt = compute;
-        ph.put(Gpt2Graph.ATTN_BIAS, Nd4j.create(batch.attentionBias(), new long[]{B, 1, T, T}, 'c').castTo(dt));
-        if (rng != null) {
-            for (var v : g.sd.variables()) {
-                if (v.getVariableType() != VariableType.PLACEHOLDER || !v.name().contains("drop.")) continue;
-                double p = v.name().endsWith("drop.attn") ? config.attnPdrop()
-                        : v.name().equals("drop.emb") ? config.embdPdrop() : config.residPdrop();
-                ph.put(v.name(), dropoutMask(v.getShape(), p, rng).castTo(dt));
-            }
-        }
-        return ph;
-    }
-
-    /** wte[ids] + wpe[positions] as (B·T, C), looked up in Java (SameDiff's gather has no working gradient in M2.1). */
-    INDArray embed(TokenBatch batch) {
-        int B = batch.batchSize(), T = batch.length();
-        int[] ids = new int[B * T], pos = new int[B * T];
-        int[][] positions = batch.positions();
-        for (int b = 0; b < B; b++) {
-            System.arraycopy(batch.ids()[b], 0, ids, b * T, T);
-            System.arraycopy(positions[b], 0, pos, b * T, T);
-        }
-        INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
-        INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
-        return tok.castTo(compute).addi(wpe.castTo(compute));                  // (B·T, C)
-    }
-
-    private static INDArray dropoutMask(long[] shape, double p, java.util.Random rng) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        float[] m = new float[(int) n];
-        float keep = (float) (1.0 / (1.0 - p));
-        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0f : keep;
-        return Nd4j.create(m, shape, 'c');
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * GPT-2's parameters under Hugging Face's tensor names (without the {@code transformer.} prefix), as plain
  * row-major float arrays: the exchange format between checkpoint import/export, random init, the SameDiff graph
- * and the plain-Java forward. {@code lm_head.weight} is present only when the head is not tied to {@code wte}.
+ * and the plain-Java forward. {@code lm_head.weight} is present only when the head is not tied to {@code wte};
+ * {@code score.weight} (1, C) only in a model with a scalar head (a reward or value model, Hugging Face's
+ * {@code GPT2ForSequenceClassification}, whose score layer has no bias).
  */
 public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
 
@@ -34,9 +36,41 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
             }
         }
         for (String k : tensors.keySet()) {
-            if (!expected.containsKey(k)) throw new AnchorException("unexpected parameter " + k);
+            if (k.equals(SCORE)) {
+                long[] want = scoreShape(config);
+                if (!Arrays.equals(tensors.get(k).shape(), want)) {
+                    throw new AnchorException("parameter " + SCORE + " has shape " + Arrays.toString(tensors.get(k).shape()) + ", the config needs " + Arrays.toString(want));
+                }
+            } else if (!expected.containsKey(k)) {
+                throw new AnchorException("unexpected parameter " + k);
+            }
         }
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** The scalar head's weight: {@code score.weight}, one row of width C (a linear layer C → 1 without bias). */
+    public static final String SCORE = "score.weight";
+
+    public static long[] scoreShape(Gpt2Config c) {
+        return new long[]{1, c.nEmbd()};
+    }
+
+    public boolean hasScoreHead() {
+        return tensors.containsKey(SCORE);
+    }
+
+    /** These weights with a scalar head {@code score} (values of shape (1, C)) added or replaced. */
+    public Gpt2Weights withScoreHead(float[] score) {
+        Map<String, Tensor> t = new LinkedHashMap<>(tensors);
+        t.put(SCORE, new Tensor(score, scoreShape(config)));
+        return new Gpt2Weights(config, t);
+    }
+
+    /** These weights without a scalar head (the trunk and the LM head). */
+    public Gpt2Weights withoutScoreHead() {
+        Map<String, Tensor> t = new LinkedHashMap<>(tensors);
+        t.remove(SCORE);
+        return new Gpt2Weights(config, t);
     }
 
     /** Every trainable tensor of GPT-2 in Hugging Face's state-dict order, with its shape. */

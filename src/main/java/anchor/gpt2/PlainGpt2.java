@@ -22,6 +22,16 @@ public final class PlainGpt2 {
         return forward(ids, null);
     }
 
+    /** The scalar head at every position, (T): ln_f(h)[t] · score.weight (a model with {@code score.weight}). */
+    public double[] scores(int[] ids) {
+        Map<String, double[][]> acts = new LinkedHashMap<>();
+        forward(ids, acts);
+        double[][] s = matmulTransposed(acts.get("ln_f.out"), w.get(Gpt2Weights.SCORE), 1);
+        double[] out = new double[s.length];
+        for (int t = 0; t < s.length; t++) out[t] = s[t][0];
+        return out;
+    }
+
     /** Per-layer activations: {@code h.i.out} and {@code ln_f.out} (T, C), and {@code logits} (T, V). */
     public Map<String, double[][]> activations(int[] ids) {
         Map<String, double[][]> acts = new LinkedHashMap<>();

@@ -1,0 +1,98 @@
+package anchor.gpt2;
+
+import anchor.AnchorException;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What {@link Gpt2Model} feeds a {@link Gpt2Graph}: the embeddings looked up in Java, the attention bias, dropout
+ * masks in training mode, and for a backward pass the targets and the loss weights of each head.
+ */
+final class GraphInputs {
+    private GraphInputs() {
+    }
+
+    /** {@code emb}, {@code attn_bias} and (with {@code rng}) every dropout mask the graph has. */
+    static Map<String, INDArray> forward(Gpt2Config c, Map<String, INDArray> params, DataType dt, TokenBatch batch, Gpt2Graph g, Random rng) {
+        int B = batch.batchSize(), T = batch.length(), C = c.nEmbd();
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(Gpt2Graph.EMB, embed(params, dt, batch).reshape(B, T, C));
+        ph.put(Gpt2Graph.ATTN_BIAS, Nd4j.create(batch.attentionBias(), new long[]{B, 1, T, T}, 'c').castTo(dt));
+        if (rng != null) {
+            for (var v : g.sd.variables()) {
+                if (v.getVariableType() != VariableType.PLACEHOLDER || !v.name().contains("drop.")) continue;
+                double p = v.name().endsWith("drop.attn") ? c.attnPdrop() : v.name().equals("drop.emb") ? c.embdPdrop() : c.residPdrop();
+                ph.put(v.name(), dropoutMask(v.getShape(), p, rng).castTo(dt));
+            }
+        }
+        return ph;
+    }
+
+    /**
+     * The forward inputs plus, per head the graph has, its loss inputs: {@code targets} and {@code loss_weights}
+     * (B, T−1 given, padded to T) for the LM head, {@code score_weights} (B, T) for the scalar head. Null weights are zeros.
+     */
+    static Map<String, INDArray> training(Gpt2Config c, Map<String, INDArray> params, DataType dt, TokenBatch batch, Gpt2Graph g,
+                                          double[][] lossWeights, double[][] scoreWeights, Random rng) {
+        Map<String, INDArray> ph = forward(c, params, dt, batch, g, rng);
+        int B = batch.batchSize(), T = batch.length();
+        if (g.heads.lm()) {
+            int[][] targets = new int[B][T];
+            double[][] w = new double[B][T];
+            int[][] mask = batch.targetMask();
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < T - 1; t++) {
+                    targets[b][t] = batch.ids()[b][t + 1];
+                    if (lossWeights == null) continue;
+                    if (lossWeights[b].length != T - 1) throw new AnchorException("loss weights must have T-1 = " + (T - 1) + " columns");
+                    w[b][t] = checked(lossWeights[b][t], mask[b][t], "a loss weight falls on a padding target");
+                }
+            ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
+            ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
+        }
+        if (g.heads.score()) {
+            double[][] w = new double[B][T];
+            for (int b = 0; b < B && scoreWeights != null; b++) {
+                if (scoreWeights[b].length != T) throw new AnchorException("score weights must have T = " + T + " columns");
+                for (int t = 0; t < T; t++) w[b][t] = checked(scoreWeights[b][t], batch.mask()[b][t], "a score weight falls on a padding token");
+            }
+            ph.put(Gpt2Graph.SCORE_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
+        }
+        return ph;
+    }
+
+    private static double checked(double w, int real, String onPadding) {
+        if (!Double.isFinite(w)) throw new AnchorException("loss weight is not finite (" + w + ")");
+        if (real == 0 && w != 0) throw new AnchorException(onPadding);
+        return w;
+    }
+
+    /** wte[ids] + wpe[positions] as (B·T, C), looked up in Java (SameDiff's gather has no working gradient in M2.1). */
+    static INDArray embed(Map<String, INDArray> params, DataType dt, TokenBatch batch) {
+        int B = batch.batchSize(), T = batch.length();
+        int[] ids = new int[B * T], pos = new int[B * T];
+        int[][] positions = batch.positions();
+        for (int b = 0; b < B; b++) {
+            System.arraycopy(batch.ids()[b], 0, ids, b * T, T);
+            System.arraycopy(positions[b], 0, pos, b * T, T);
+        }
+        INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
+        INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
+        return tok.castTo(dt).addi(wpe.castTo(dt));                            // (B·T, C)
+    }
+
+    private static INDArray dropoutMask(long[] shape, double p, Random rng) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        float[] m = new float[(int) n];
+        float keep = (float) (1.0 / (1.0 - p));
+        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0f : keep;
+        return Nd4j.create(m, shape, 'c');
+    }
+}

@@ -1,0 +1,70 @@
+package anchor;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The arrows point one way: cli → experiments → algorithms (dpo, reference, kl) → train, logprobs → gpt2, tokenizer,
+ * safetensors. Read from the sources: every {@code anchor.PKG.Class} a file of another package names (imports,
+ * qualified names and Javadoc links alike) is an edge.
+ */
+class ArchitectureTest {
+    static final Pattern REF = Pattern.compile("\\banchor\\.([a-z0-9]+)\\.[A-Z]");
+
+    static Map<String, Set<String>> edges() throws IOException {
+        Path root = Path.of("src/main/java/anchor");
+        Map<String, Set<String>> edges = new TreeMap<>();
+        try (var files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Path rel = root.relativize(f);
+                if (rel.getNameCount() < 2) continue;
+                String pkg = rel.getName(0).toString();
+                Matcher m = REF.matcher(Files.readString(f));
+                while (m.find()) if (!m.group(1).equals(pkg)) edges.computeIfAbsent(pkg, k -> new TreeSet<>()).add(m.group(1));
+            }
+        }
+        return edges;
+    }
+
+    @Test
+    void noPackageDependsOnItselfThroughOthers() throws IOException {
+        Map<String, Set<String>> edges = edges();
+        List<String> cycles = new ArrayList<>();
+        for (String start : edges.keySet()) {
+            Set<String> seen = new TreeSet<>();
+            List<String> todo = new ArrayList<>(edges.get(start));
+            while (!todo.isEmpty()) {
+                String p = todo.remove(todo.size() - 1);
+                if (p.equals(start)) {
+                    cycles.add(start);
+                    break;
+                }
+                if (seen.add(p)) todo.addAll(edges.getOrDefault(p, Set.of()));
+            }
+        }
+        assertThat(cycles).as("packages on a dependency cycle (edges: " + edges + ")").isEmpty();
+    }
+
+    @Test
+    void algorithmsAndTheirGroundNeverSeeTheWorldTheExperimentsOrTheCli() throws IOException {
+        Map<String, Set<String>> edges = edges();
+        for (String low : List.of("dpo", "reference", "kl", "train", "logprobs", "gpt2", "tokenizer", "safetensors", "checkpoint", "data")) {
+            assertThat(edges.getOrDefault(low, Set.of())).as(low + " depends on").doesNotContain("world", "experiments", "cli");
+        }
+        assertThat(edges.getOrDefault("world", Set.of())).as("world depends on").doesNotContain("dpo", "experiments", "cli");
+        assertThat(edges.getOrDefault("experiments", Set.of())).as("experiments depends on").doesNotContain("cli");
+    }
+}
