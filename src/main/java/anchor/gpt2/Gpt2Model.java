@@ -191,7 +191,7 @@ public final class Gpt2Model implements LanguageModel {
         if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
         if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
         batch.validate(config);
-        int B = batch.batchSize(), T = batch.length(), C = config.nEmbd();
+        int B = batch.batchSize(), T = batch.length();
         Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : lossWeights == null ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
         Gpt2Graph g = graph(B, T, dropoutRng != null, heads);
         g.prepareGradients();
@@ -211,16 +211,7 @@ public final class Gpt2Model implements LanguageModel {
             String n = gradName.get(p);
             grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : out.get(n).dup('c'));
         }
-        // scatter the exact placeholder gradient of emb = wte[ids] + wpe[pos] back into both tables
-        INDArray embGrad = out.get(g.sd.grad(Gpt2Graph.EMB).name()).reshape(B * T, C);    // (B·T, C)
-        int[][] pos = batch.positions();
-        INDArray wteGrad = grads.get("wte.weight"), wpeGrad = grads.get("wpe.weight");
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T; t++) {
-                INDArray row = embGrad.getRow(b * T + t);
-                wteGrad.getRow(batch.ids()[b][t]).addi(row);
-                wpeGrad.getRow(pos[b][t]).addi(row);
-            }
+        GraphInputs.scatterEmbeddingGradient(out.get(g.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
         double[][] lp = heads.lm() ? shiftedOut(out.get(Gpt2Graph.TOKEN_LOGP).castTo(DataType.DOUBLE).toDoubleMatrix(), batch) : null;
         double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
         return new Gradients(out.get(Gpt2Graph.LOSS).getDouble(0), lp, sc, grads);

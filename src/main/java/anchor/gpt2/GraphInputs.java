@@ -87,6 +87,23 @@ final class GraphInputs {
         return tok.castTo(dt).addi(wpe.castTo(dt));                            // (B·T, C)
     }
 
+    /**
+     * Adds the exact gradient of the {@code emb} placeholder (B, T, C) into the gradients of both tables it was looked
+     * up from: emb[b,t] = wte[ids[b,t]] + wpe[pos[b,t]], so each row of ∂L/∂emb goes to one row of each.
+     */
+    static void scatterEmbeddingGradient(INDArray embGrad, TokenBatch batch, Map<String, INDArray> grads) {
+        int B = batch.batchSize(), T = batch.length();
+        INDArray rows = embGrad.reshape(B * T, embGrad.size(2));                        // (B·T, C)
+        int[][] pos = batch.positions();
+        INDArray wteGrad = grads.get("wte.weight"), wpeGrad = grads.get("wpe.weight");
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++) {
+                INDArray row = rows.getRow(b * T + t);
+                wteGrad.getRow(batch.ids()[b][t]).addi(row);
+                wpeGrad.getRow(pos[b][t]).addi(row);
+            }
+    }
+
     private static INDArray dropoutMask(long[] shape, double p, Random rng) {
         long n = 1;
         for (long d : shape) n *= d;

@@ -37,14 +37,7 @@ class Gpt2GradientTest {
         long[][] at = {{5, 3}, {900, 0}, {1, 2}, {4}, {3, 17}, {20}, {7, 1}, {2, 9}, {6}, {0}};
         double eps = 1e-5;
         for (int i = 0; i < names.length; i++) {
-            INDArray p = m.parameters().get(names[i]);
-            double orig = p.getDouble(at[i]);
-            p.putScalar(at[i], orig + eps);
-            double up = weightedLoss(m, batch, w);
-            p.putScalar(at[i], orig - eps);
-            double down = weightedLoss(m, batch, w);
-            p.putScalar(at[i], orig);
-            double numeric = (up - down) / (2 * eps);
+            double numeric = anchor.testing.FiniteDifferences.central(m.parameters().get(names[i]), at[i], eps, () -> weightedLoss(m, batch, w));
             double analytic = g.byParameter().get(names[i]).getDouble(at[i]);
             System.out.printf("%-24s %-10s numeric %+.8f analytic %+.8f%n", names[i], java.util.Arrays.toString(at[i]), numeric, analytic);
             assertThat(analytic).as(names[i]).isCloseTo(numeric, org.assertj.core.data.Offset.offset(1e-6 + 1e-4 * Math.abs(numeric)));

@@ -5,6 +5,7 @@ import anchor.checkpoint.HfCheckpoint;
 import anchor.safetensors.DType;
 import anchor.safetensors.SafetensorsFile;
 import anchor.testing.Comparator;
+import anchor.testing.FiniteDifferences;
 import anchor.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,14 +70,7 @@ class ScoreHeadTest {
         long[][] at = {{0, 3}, {0, 7}, {17, 2}, {1, 5}, {3, 11}, {6}, {2}};
         double eps = 1e-5;
         for (int i = 0; i < names.length; i++) {
-            INDArray p = m.parameters().get(names[i]);
-            double orig = p.getDouble(at[i]);
-            p.putScalar(at[i], orig + eps);
-            double up = scoreLoss(m, batch, w);
-            p.putScalar(at[i], orig - eps);
-            double down = scoreLoss(m, batch, w);
-            p.putScalar(at[i], orig);
-            double numeric = (up - down) / (2 * eps);
+            double numeric = FiniteDifferences.central(m.parameters().get(names[i]), at[i], eps, () -> scoreLoss(m, batch, w));
             assertThat(g.byParameter().get(names[i]).getDouble(at[i])).as(names[i] + java.util.Arrays.toString(at[i]))
                     .isCloseTo(numeric, within(1e-7 + 1e-5 * Math.abs(numeric)));
         }

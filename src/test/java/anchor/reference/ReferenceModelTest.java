@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReferenceModelTest {
     final Gpt2Weights init = TestModels.allRandom(TestModels.tiny(), 21);
@@ -75,6 +76,19 @@ class ReferenceModelTest {
         }
         assertThat(rows.get(6).loss()).isNaN();
         assertThat(rows.get(5).loss()).isLessThan(rows.get(0).loss());
+    }
+
+    @Test
+    void aDriftRunInARunDirectoryWritesItsMetricsAndResumesWhereItStopped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var s = new DriftRun.Settings(3, 3e-3, 2);
+        List<DriftRun.Row> inMemory = DriftRun.run(Gpt2Model.of(init), init, data(), s);
+        List<DriftRun.Row> written = DriftRun.run(Gpt2Model.of(init), init, data(), s, dir, false);
+        assertThat(written).isEqualTo(inMemory);
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(5)
+                .first().isEqualTo("step,loss,kl,kl_periodic,divergence_abs,divergence_rel");
+        assertThat(DriftRun.run(Gpt2Model.of(init), init, data(), s, dir, false)).as("a finished run read back").isEqualTo(inMemory);
+        assertThatThrownBy(() -> DriftRun.run(Gpt2Model.of(init), init, data(), new DriftRun.Settings(3, 1e-3, 2), dir, false))
+                .hasMessageContaining("lr: 0.003 then, 0.001 now");
     }
 
     @Test
