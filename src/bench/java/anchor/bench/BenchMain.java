@@ -16,8 +16,9 @@ import java.util.Collection;
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String only = args.length > 1 ? args[1] : "";   // e.g. "generate" runs only the generation benchmarks
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(Gpt2Benchmarks.class.getName())
+                .include(Gpt2Benchmarks.class.getName() + "\\." + (only.isEmpty() ? ".*" : only))
                 .forks(1).warmupIterations(2).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(2))
                 .jvmArgs("-Xmx16g").build()).run();
@@ -44,6 +45,10 @@ public final class BenchMain {
                 T = 128;
                 factor = 3;
                 name += " B=2,T=128";
+            } else if (name.equals("generate")) {
+                System.out.printf("%-34s %12.1f %12.1f %12s%n", name + " " + r.getParams().getParam("model") + " " + r.getParams().getParam("path"),
+                        ms, 4 * Gpt2Benchmarks.GENERATED / (ms * 1e-3), "-");
+                continue;
             } else {
                 System.out.printf("%-34s %12.2f %12s %12.1f%n", name, ms, "-", sgemmGflops);
                 continue;

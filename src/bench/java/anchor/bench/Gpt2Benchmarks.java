@@ -1,5 +1,6 @@
 package anchor.bench;
 
+import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GPT-2 124M on this machine: forward log-probs at (B=1, T=8) and (B=4, T=128), forward+backward+AdamW at
- * (B=2, T=128), and OpenBLAS sgemm 768×768×3072 through ND4J as the machine's own yardstick.
+ * (B=2, T=128), sampling 64 new tokens for 4 rows (with the KV cache and by recomputing, on GPT-2 124M and on the
+ * world's shape), and OpenBLAS sgemm 768×768×3072 through ND4J as the machine's own yardstick.
  * {@link BenchMain} turns the times into tokens/s and GFLOP/s.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -80,6 +82,31 @@ public class Gpt2Benchmarks {
         Gpt2Model.Gradients g = s.model.gradients(s.batch, s.weights, null);
         s.opt.step(s.model.parameters(), g.byParameter());
         return g.loss();
+    }
+
+    /** Sampling 64 new tokens for B=4 rows from 8-token prompts at temperature 1 (the peer's "generate 4 64"). */
+    @State(Scope.Benchmark)
+    public static class Generation {
+        @Param({"gpt2", "world"})
+        public String model;
+        @Param({"cache", "recompute"})
+        public String path;
+        Gpt2Model m;
+        int[][] prompts;
+        final Generator.Settings settings = new Generator.Settings(GENERATED, 1.0, 0, 1.0, 0, false);
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            m = Gpt2Model.of(Gpt2Init.random(model.equals("gpt2") ? Gpt2Config.preset("gpt2") : anchor.world.World.SFT_CONFIG, 0));
+            prompts = randomBatch(4, 8).ids();
+        }
+    }
+
+    static final int GENERATED = 64;
+
+    @Benchmark
+    public int[][] generate(Generation s) {
+        return s.path.equals("cache") ? Generator.generate(s.m, s.prompts, s.settings) : Generator.generateRecomputing(s.m, s.prompts, s.settings);
     }
 
     @State(Scope.Benchmark)

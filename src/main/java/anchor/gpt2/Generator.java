@@ -11,8 +11,9 @@ import java.util.Random;
 /**
  * Autoregressive sampling: greedy (temperature 0), or temperature, then top-k, then top-p (nucleus) filtering in
  * that order as Hugging Face's {@code generate} applies them, from a seeded RNG. Stops after {@code maxNewTokens}
- * or at {@code <|endoftext|>}. The sequence is right-padded to one fixed length so one graph serves every step
- * (causal attention makes the padding invisible to the real tokens).
+ * or at {@code <|endoftext|>}. {@link #generate} runs with a KV cache ({@link KvCache}): the prompts, left-padded,
+ * in one prefill, then one new token per row per step. {@link #generateRecomputing} is the path without a cache
+ * (the whole right-padded sequence recomputed for every token), kept as the reference the cache is checked against.
  */
 public final class Generator {
     private Generator() {
@@ -48,7 +49,58 @@ public final class Generator {
      */
     public static int[][] generate(Gpt2Model model, int[][] prompts, Settings s) {
         Gpt2Config c = model.config();
-        int B = prompts.length, longest = 0;
+        int B = prompts.length, longest = longest(prompts, c);
+        Random rng = new Random(s.seed());
+        int[] limit = new int[B], len = new int[B];
+        int steps = 0;
+        boolean[] done = new boolean[B];
+        List<List<Integer>> out = new ArrayList<>();
+        for (int b = 0; b < B; b++) {
+            len[b] = prompts[b].length;
+            limit[b] = Math.min(prompts[b].length + s.maxNewTokens(), c.nPositions());
+            steps = Math.max(steps, limit[b] - len[b]);
+            done[b] = len[b] >= limit[b];
+            out.add(new ArrayList<>());
+        }
+        if (steps == 0) return new int[B][0];
+        KvCache cache = new KvCache(c, model.parameters(), B, longest + steps);
+        // prefill: the prompts left-padded to the longest, so every row's last prompt token is in the last slot
+        int[][] ids = new int[B][longest], pos = new int[B][longest];
+        boolean[][] isReal = new boolean[B][longest];
+        for (int b = 0; b < B; b++) {
+            int pad = longest - prompts[b].length;
+            for (int t = 0; t < longest; t++) {
+                isReal[b][t] = t >= pad;
+                ids[b][t] = isReal[b][t] ? prompts[b][t - pad] : TokenBatch.PAD;
+                pos[b][t] = isReal[b][t] ? t - pad : 0;
+            }
+        }
+        INDArray logits = cache.feed(ids, isReal, pos);                                         // (B, V)
+        while (true) {
+            int[][] next = new int[B][1], nextPos = new int[B][1];
+            boolean[][] nextReal = new boolean[B][1];
+            int active = 0;
+            for (int b = 0; b < B; b++) {
+                next[b][0] = TokenBatch.PAD;
+                if (done[b]) continue;
+                int tok = pick(logits.getRow(b).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector(), s, rng);
+                out.get(b).add(tok);
+                next[b][0] = tok;
+                nextPos[b][0] = len[b]++;
+                nextReal[b][0] = true;
+                if ((s.stopAtEot() && tok == anchor.tokenizer.Gpt2Tokenizer.EOT_ID) || len[b] >= limit[b]) done[b] = true;
+                else active++;
+            }
+            if (active == 0) break;
+            logits = cache.feed(next, nextReal, nextPos);                                       // (B, V)
+        }
+        int[][] result = new int[B][];
+        for (int b = 0; b < B; b++) result[b] = out.get(b).stream().mapToInt(Integer::intValue).toArray();
+        return result;
+    }
+
+    private static int longest(int[][] prompts, Gpt2Config c) {
+        int longest = 0;
         for (int[] p : prompts) {
             if (p.length == 0) throw new AnchorException("empty prompt: generation needs at least one token");
             if (p.length > c.nPositions()) {
@@ -56,6 +108,13 @@ public final class Generator {
             }
             longest = Math.max(longest, p.length);
         }
+        return longest;
+    }
+
+    /** As {@link #generate}, recomputing the whole sequence for every new token (no cache): the reference path. */
+    public static int[][] generateRecomputing(Gpt2Model model, int[][] prompts, Settings s) {
+        Gpt2Config c = model.config();
+        int B = prompts.length, longest = longest(prompts, c);
         int total = Math.min(longest + s.maxNewTokens(), c.nPositions());
         Random rng = new Random(s.seed());
         int[][] ids = new int[B][total], mask = new int[B][total];
@@ -91,37 +150,11 @@ public final class Generator {
         return result;
     }
 
-    /** One sampling step from a row of logits. */
     static int pick(double[] logits, Settings s, Random rng) {
-        if (s.temperature() == 0) return argmax(logits);
-        int V = logits.length;
-        Integer[] order = new Integer[V];
-        for (int i = 0; i < V; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Double.compare(logits[b], logits[a]));
-        int keep = s.topK() > 0 ? Math.min(s.topK(), V) : V;
-        double max = logits[order[0]] / s.temperature();
-        double[] p = new double[keep];
-        double sum = 0;
-        for (int i = 0; i < keep; i++) sum += p[i] = Math.exp(logits[order[i]] / s.temperature() - max);
-        if (s.topP() < 1) {
-            double cum = 0;
-            int n = 0;
-            while (n < keep && cum < s.topP() * sum) cum += p[n++];
-            keep = Math.max(n, 1);
-            sum = 0;
-            for (int i = 0; i < keep; i++) sum += p[i];
-        }
-        double u = rng.nextDouble() * sum;
-        for (int i = 0; i < keep; i++) {
-            u -= p[i];
-            if (u < 0) return order[i];
-        }
-        return order[keep - 1];
+        return TokenSampler.pick(logits, s.temperature(), s.topK(), s.topP(), rng);
     }
 
     static int argmax(double[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
-        return best;
+        return TokenSampler.argmax(x);
     }
 }

@@ -82,9 +82,14 @@ final class GraphInputs {
             System.arraycopy(batch.ids()[b], 0, ids, b * T, T);
             System.arraycopy(positions[b], 0, pos, b * T, T);
         }
-        INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (B·T, C)
-        INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (B·T, C)
-        return tok.castTo(dt).addi(wpe.castTo(dt));                            // (B·T, C)
+        return embed(params, dt, ids, pos);
+    }
+
+    /** wte[ids[i]] + wpe[pos[i]] for each i, as (N, C). */
+    static INDArray embed(Map<String, INDArray> params, DataType dt, int[] ids, int[] pos) {
+        INDArray tok = Nd4j.pullRows(params.get("wte.weight"), 1, ids);       // (N, C)
+        INDArray wpe = Nd4j.pullRows(params.get("wpe.weight"), 1, pos);       // (N, C)
+        return tok.castTo(dt).addi(wpe.castTo(dt));                            // (N, C)
     }
 
     /**

@@ -33,6 +33,25 @@ class GeneratorTest {
                 .containsExactly(Generator.generate(m, prompt, Generator.Settings.greedy(6)));
     }
 
+    /** The KV-cache path against the path that recomputes everything, on the world's trained model: the same tokens. */
+    @Test
+    void theKvCacheGivesTheSameTokensAsRecomputingForGreedyAndSeededSampling() {
+        Gpt2Model sft = Gpt2Model.of(anchor.checkpoint.HfCheckpoint.load(anchor.world.World.sftDirectory()));
+        var tok = anchor.tokenizer.Gpt2Tokenizer.gpt2();
+        int[][] prompts = {tok.encode("<|endoftext|>The kind dog helps a cat."), tok.encode("<|endoftext|>A bird"),
+                tok.encode("<|endoftext|>The queen is sad. The king")};
+        for (var s : new Generator.Settings[]{Generator.Settings.greedy(30), new Generator.Settings(30, 1.0, 0, 1.0, 7, true),
+                new Generator.Settings(30, 0.8, 40, 0.9, 3, true), new Generator.Settings(30, 1.0, 0, 1.0, 11, false)}) {
+            int[][] cached = Generator.generate(sft, prompts, s), recomputed = Generator.generateRecomputing(sft, prompts, s);
+            for (int b = 0; b < prompts.length; b++) assertThat(cached[b]).as("row %d, %s", b, s).containsExactly(recomputed[b]);
+        }
+        int[][] many = new int[8][];
+        for (int i = 0; i < many.length; i++) many[i] = java.util.Arrays.copyOf(prompts[i % 3], 1 + i % prompts[i % 3].length);
+        var t1 = new Generator.Settings(40, 1.0, 0, 1.0, 5, true);
+        int[][] cached = Generator.generate(sft, many, t1), recomputed = Generator.generateRecomputing(sft, many, t1);
+        for (int b = 0; b < many.length; b++) assertThat(cached[b]).as("row %d of 8", b).containsExactly(recomputed[b]);
+    }
+
     @Test
     void filtersKeepOnlyTheAllowedTokens() {
         double[] logits = {0, 5, 1, 4.9, -3};
@@ -57,5 +76,49 @@ class GeneratorTest {
         Gpt2Model eot = Gpt2Model.of(new Gpt2Weights(c, t));
         assertThat(Generator.generate(eot, new int[]{1, 2}, Generator.Settings.greedy(10))).containsExactly(anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
         assertThat(Generator.generate(m, new int[c.nPositions() - 2], Generator.Settings.greedy(10))).hasSize(2);
+    }
+
+    /** The sampler before it stopped sorting the whole vocabulary: boxed ids, a stable sort, then the same draw. */
+    static int pickBySortingEverything(double[] logits, Generator.Settings s, Random rng) {
+        int V = logits.length;
+        Integer[] order = new Integer[V];
+        for (int i = 0; i < V; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(logits[b], logits[a]));
+        int keep = s.topK() > 0 ? Math.min(s.topK(), V) : V;
+        double max = logits[order[0]] / s.temperature();
+        double[] p = new double[keep];
+        double sum = 0;
+        for (int i = 0; i < keep; i++) sum += p[i] = Math.exp(logits[order[i]] / s.temperature() - max);
+        if (s.topP() < 1) {
+            double cum = 0;
+            int n = 0;
+            while (n < keep && cum < s.topP() * sum) cum += p[n++];
+            keep = Math.max(n, 1);
+            sum = 0;
+            for (int i = 0; i < keep; i++) sum += p[i];
+        }
+        double u = rng.nextDouble() * sum;
+        for (int i = 0; i < keep; i++) {
+            u -= p[i];
+            if (u < 0) return order[i];
+        }
+        return order[keep - 1];
+    }
+
+    @Test
+    void thePartialOrderDrawsWhatAFullSortDraws() {
+        Random logitsRng = new Random(3);
+        int V = 5000;
+        for (var s : new Generator.Settings[]{new Generator.Settings(1, 1.0, 0, 1.0, 0, true), new Generator.Settings(1, 0.7, 50, 1.0, 0, true),
+                new Generator.Settings(1, 1.3, 0, 0.9, 0, true), new Generator.Settings(1, 1.0, 200, 0.5, 0, true), new Generator.Settings(1, 5.0, 0, 0.99, 0, true)}) {
+            for (int trial = 0; trial < 40; trial++) {
+                double[] logits = new double[V];
+                double spread = trial % 2 == 0 ? 8 : 0.5;   // peaked (a trained model) and flat (an untrained one)
+                for (int i = 0; i < V; i++) logits[i] = Math.round(logitsRng.nextGaussian() * spread * 64) / 64.0; // ties on purpose
+                long seed = logitsRng.nextLong();
+                assertThat(Generator.pick(logits, s, new Random(seed))).as("%s, trial %d", s, trial)
+                        .isEqualTo(pickBySortingEverything(logits, s, new Random(seed)));
+            }
+        }
     }
 }
