@@ -1,62 +1,43 @@
 package anchor.gpt2;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /**
  * One sampling step from a row of logits, as Hugging Face's {@code generate} filters: temperature, then top-k, then
- * top-p (nucleus). The draw is the inverse CDF over tokens in descending order of probability (ties: lower id
- * first): u ~ U(0, Σp), and the token at which the running sum passes u. Only the most likely tokens are ordered —
- * the top {@value #FIRST_CANDIDATES} at first, twice as many whenever the draw or the nucleus reaches past them — on
- * primitive arrays, so a step costs O(V) rather than a sort of the whole vocabulary.
+ * top-p (nucleus). The draw is the inverse CDF over tokens in rank order — descending probability, ties by lower id
+ * first: u ~ U(0, Σp), and the token at which the running sum in rank order passes u. That token is found without
+ * ordering the vocabulary: a quickselect on probability mass (pick a pivot token, sum the mass ranked above it, go
+ * left or right), O(V) expected, on primitive arrays. Top-k and the nucleus are selected the same way.
  */
 public final class TokenSampler {
     private TokenSampler() {
     }
 
-    static final int FIRST_CANDIDATES = 64;
-
     /**
      * @param temperature 0 for greedy (argmax), else &gt; 0
      * @param topK        0 for off, else keep the k most likely tokens
-     * @param topP        1 for off, else keep the smallest set (in descending order) whose probability reaches p
+     * @param topP        1 for off, else keep the smallest set (in rank order) whose probability reaches p
      */
     public static int pick(double[] logits, double temperature, int topK, double topP, Random rng) {
         if (temperature == 0) return argmax(logits);
         int V = logits.length;
         double max = logits[argmax(logits)] / temperature;
-        double[] p = new double[V];                             // unnormalised probabilities at this temperature
+        double[] p = new double[V];                               // unnormalised probabilities at this temperature
         for (int i = 0; i < V; i++) p[i] = Math.exp(logits[i] / temperature - max);
-        int keep = topK > 0 ? Math.min(topK, V) : V;
-        double sum = 0;                                         // the kept set's mass
-        if (keep == V) {
-            for (double v : p) sum += v;
-        } else {
-            int[] k = top(logits, keep);
-            for (int i = 0; i < keep; i++) sum += p[k[i]];
+        int[] set = new int[V];
+        for (int i = 0; i < V; i++) set[i] = i;
+        int n = V;
+        if (topK > 0 && topK < V) {
+            selectTop(set, topK, logits);                         // set[0..k) = the k best, in no order
+            n = topK;
         }
-        double u = Double.NaN;
-        for (int m = Math.min(keep, FIRST_CANDIDATES); ; m = Math.min(keep, 2 * m)) {
-            int[] order = top(logits, m);                       // the m most likely, in descending order
-            int n = m;                                          // the candidates the draw may land on
-            double mass = sum;
-            if (topP < 1) {
-                double cum = 0;
-                int k = 0;
-                while (k < m && cum < topP * sum) cum += p[order[k++]];
-                if (cum < topP * sum && m < keep) continue;     // the nucleus reaches past the candidates
-                n = Math.max(k, 1);
-                mass = 0;
-                for (int i = 0; i < n; i++) mass += p[order[i]];
-            }
-            if (Double.isNaN(u)) u = rng.nextDouble() * mass;
-            double left = u;
-            for (int i = 0; i < n; i++) {
-                left -= p[order[i]];
-                if (left < 0) return order[i];
-            }
-            if (n < m || m == keep) return order[n - 1];        // rounding left a sliver: the last kept token
+        if (topP < 1) {
+            int t = crossing(set, n, p, logits, topP * mass(set, n, p), false);
+            if (t >= 0) n = keepUpTo(set, n, t, logits);          // the nucleus: every token ranked at or above t
         }
+        double u = rng.nextDouble() * mass(set, n, p);
+        int t = crossing(set, n, p, logits, u, true);
+        return t >= 0 ? t : lastRanked(set, n, logits);           // rounding left a sliver: the last kept token
     }
 
     public static int argmax(double[] x) {
@@ -65,55 +46,83 @@ public final class TokenSampler {
         return best;
     }
 
-    /** The indices of the m largest values, in descending order of value, ties by ascending index. */
-    static int[] top(double[] x, int m) {
-        double threshold = m >= x.length ? Double.NEGATIVE_INFINITY : kthLargest(x, m);
-        int[] idx = new int[x.length];
-        int n = 0;
-        for (int i = 0; i < x.length; i++) if (x[i] >= threshold) idx[n++] = i;
-        int[] cand = Arrays.copyOf(idx, n);
-        mergeSort(cand, new int[n], 0, n, x);
-        return Arrays.copyOf(cand, Math.min(m, n));
-    }
-
-    /** The m-th largest value (m ≥ 1) by quickselect on a copy. */
-    static double kthLargest(double[] x, int m) {
-        double[] a = x.clone();
-        int lo = 0, hi = a.length - 1, k = m - 1;
-        Random pivots = new Random(a.length);
-        while (lo < hi) {
-            double pivot = a[lo + pivots.nextInt(hi - lo + 1)];
-            int i = lo, j = hi;
-            while (i <= j) {
-                while (a[i] > pivot) i++;
-                while (a[j] < pivot) j--;
-                if (i <= j) {
-                    double t = a[i];
-                    a[i++] = a[j];
-                    a[j--] = t;
-                }
-            }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return a[k];
-        }
-        return a[k];
-    }
-
-    private static void mergeSort(int[] a, int[] tmp, int from, int to, double[] x) {
-        if (to - from < 2) return;
-        int mid = (from + to) >>> 1;
-        mergeSort(a, tmp, from, mid, x);
-        mergeSort(a, tmp, mid, to, x);
-        int i = from, j = mid, k = from;
-        while (i < mid && j < to) tmp[k++] = before(a[j], a[i], x) ? a[j++] : a[i++];
-        while (i < mid) tmp[k++] = a[i++];
-        while (j < to) tmp[k++] = a[j++];
-        System.arraycopy(tmp, from, a, from, to - from);
-    }
-
-    /** Whether token a comes before token b: higher value, or equal value and lower id. */
-    private static boolean before(int a, int b, double[] x) {
+    /** Whether token a is ranked before token b: higher logit, or the same logit and a lower id. */
+    static boolean before(int a, int b, double[] x) {
         return x[a] > x[b] || (x[a] == x[b] && a < b);
+    }
+
+    /**
+     * The token of {@code set[0..n)} at which the running mass in rank order first exceeds {@code target}
+     * ({@code strict}) or reaches it; −1 if the whole set's mass does not. Quickselect on mass: the set is reordered.
+     */
+    static int crossing(int[] set, int n, double[] p, double[] x, double target, boolean strict) {
+        Random pivots = new Random(n);
+        int lo = 0, hi = n;
+        double base = 0;                                          // mass ranked above set[lo..hi)
+        while (hi > lo) {
+            int pivot = set[lo + pivots.nextInt(hi - lo)];
+            int mid = partition(set, lo, hi, pivot, x);           // set[lo..mid) before the pivot, set[mid] = pivot
+            double above = base;
+            for (int i = lo; i < mid; i++) above += p[set[i]];
+            if (strict ? above > target : above >= target) {
+                hi = mid;
+            } else if (strict ? above + p[pivot] > target : above + p[pivot] >= target) {
+                return pivot;
+            } else {
+                base = above + p[pivot];
+                lo = mid + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Moves the tokens ranked before {@code pivot} to the front of set[lo..hi), then the pivot; returns its index. */
+    private static int partition(int[] set, int lo, int hi, int pivot, double[] x) {
+        int i = lo;
+        for (int j = lo; j < hi; j++) if (before(set[j], pivot, x)) swap(set, i++, j);
+        for (int j = i; j < hi; j++) {
+            if (set[j] == pivot) {
+                swap(set, i, j);
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** Reorders {@code set} so that its first k entries are the k best-ranked (quickselect by rank). */
+    static void selectTop(int[] set, int k, double[] x) {
+        Random pivots = new Random(set.length);
+        int lo = 0, hi = set.length;
+        while (hi - lo > 1) {
+            int mid = partition(set, lo, hi, set[lo + pivots.nextInt(hi - lo)], x);
+            if (mid == k || mid + 1 == k) return;
+            if (mid > k) hi = mid;
+            else lo = mid + 1;
+        }
+    }
+
+    /** Keeps in set[0..n) only the tokens ranked at or before {@code t}; returns how many. */
+    private static int keepUpTo(int[] set, int n, int t, double[] x) {
+        int m = 0;
+        for (int i = 0; i < n; i++) if (set[i] == t || before(set[i], t, x)) swap(set, m++, i);
+        return m;
+    }
+
+    private static int lastRanked(int[] set, int n, double[] x) {
+        int last = set[0];
+        for (int i = 1; i < n; i++) if (before(last, set[i], x)) last = set[i];
+        return last;
+    }
+
+    private static double mass(int[] set, int n, double[] p) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += p[set[i]];
+        return s;
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 }
