@@ -180,7 +180,7 @@ public final class HfCheckpoint {
      * Writes {@code config.json} and {@code model.safetensors} as {@code GPT2LMHeadModel.save_pretrained} does:
      * keys prefixed with {@code transformer.}, {@code lm_head.weight} only when untied, metadata {"format": "pt"} — or,
      * for weights with a scalar head, as {@code GPT2ForSequenceClassification.save_pretrained} does ({@code score.weight}
-     * unprefixed, one label, {@code pad_token_id} = {@code <|endoftext|>}).
+     * unprefixed, one label, no {@code pad_token_id}).
      */
     public static void save(Gpt2Weights weights, Path dir, DType dtype) {
         var config = weights.config().toJson();
@@ -189,7 +189,8 @@ public final class HfCheckpoint {
             config.putArray("architectures").add(CLASSIFIER);
             config.putObject("id2label").put("0", "LABEL_0");
             config.putObject("label2id").put("LABEL_0", 0);
-            config.put("pad_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
+            // no pad_token_id: Hugging Face then reads the score of one unpadded sequence at its last token, as
+            // Anchor does; with pad = <|endoftext|> it would skip a final <|endoftext|> and read the token before it
         }
         try {
             Files.createDirectories(dir);

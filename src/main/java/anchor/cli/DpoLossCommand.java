@@ -3,7 +3,7 @@ package anchor.cli;
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.dpo.DpoLoss;
-import anchor.dpo.PreferenceBatch;
+import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
 import anchor.logprobs.SequenceLogProbs;

@@ -75,4 +75,20 @@ public final class PreferenceJsonl {
         if (v == null || !v.isTextual()) throw new IllegalArgumentException("missing text field '" + field + "'");
         return v.asText();
     }
+
+    /** SHA-256 of the pairs' texts: a changed data file is a different run. */
+    public static String fingerprint(List<PreferencePair> data) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (PreferencePair p : data) {
+                for (String t : new String[]{p.prompt(), p.chosen(), p.rejected()}) {
+                    md.update(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package anchor.dpo;
 
+import anchor.data.PairBatches;
+import anchor.data.PreferenceBatch;
 import anchor.gpt2.LanguageModel;
 
 import java.util.List;

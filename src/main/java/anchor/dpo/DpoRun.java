@@ -1,6 +1,9 @@
 package anchor.dpo;
 
+import anchor.data.PairBatches;
+import anchor.data.PreferenceBatch;
 import anchor.checkpoint.HfCheckpoint;
+import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
@@ -12,11 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -66,23 +65,7 @@ public final class DpoRun {
     static ObjectNode identity(Inputs in, DpoSettings s) {
         ObjectNode id = new ObjectMapper().valueToTree(s);
         id.remove("steps");
-        return id.put("optimizer", in.optimizer()).put("lr", in.lr()).put("data", in.dataId()).put("data_sha256", fingerprint(in.data()))
+        return id.put("optimizer", in.optimizer()).put("lr", in.lr()).put("data", in.dataId()).put("data_sha256", PreferenceJsonl.fingerprint(in.data()))
                 .put("policy", in.policyId()).put("reference", in.referenceId());
-    }
-
-    /** SHA-256 of the pairs' texts: a changed data file is a different run. */
-    static String fingerprint(List<PreferencePair> data) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (PreferencePair p : data) {
-                for (String t : new String[]{p.prompt(), p.chosen(), p.rejected()}) {
-                    md.update(t.getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) 0);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

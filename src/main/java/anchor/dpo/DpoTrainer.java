@@ -1,5 +1,7 @@
 package anchor.dpo;
 
+import anchor.data.PairBatches;
+import anchor.data.PreferenceBatch;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;

@@ -3,7 +3,7 @@ package anchor.experiments;
 import anchor.data.PreferencePair;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
-import anchor.dpo.PreferenceBatch;
+import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
 import anchor.world.PreferenceData;
 import anchor.world.World;

@@ -66,7 +66,16 @@ public final class World {
 
     /** The committed training split of the world's preference data. */
     public static java.util.List<PreferencePair> trainPairs() {
-        String resource = RESOURCE_DIR + "data/train.jsonl";
+        return pairs("train.jsonl");
+    }
+
+    /** The committed held-out split (128 pairs on the evaluation prompts). */
+    public static java.util.List<PreferencePair> heldOutPairs() {
+        return pairs("held_out.jsonl");
+    }
+
+    private static java.util.List<PreferencePair> pairs(String file) {
+        String resource = RESOURCE_DIR + "data/" + file;
         try (InputStream in = World.class.getResourceAsStream(resource)) {
             if (in == null) throw new AnchorException("the world's preference data is not built into this copy of Anchor; make it with: anchor world data");
             java.util.List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();

@@ -1,4 +1,4 @@
-package anchor.dpo;
+package anchor.data;
 
 import anchor.AnchorException;
 import anchor.data.PromptResponse;

@@ -1,0 +1,61 @@
+package anchor.experiments;
+
+import anchor.data.PairBatches;
+import anchor.data.PreferencePair;
+import anchor.data.PromptResponse;
+import anchor.gpt2.Gpt2Model;
+import anchor.reward.RewardModel;
+import anchor.reward.RewardTrainer;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.world.GoldReward;
+import anchor.world.PreferenceData;
+import anchor.world.World;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How good a reward model is, on the world where the true reward is known: its accuracy on held-out pairs beside the
+ * gold reward's own accuracy on the same pairs (the labels were drawn from a Bradley–Terry model on the gold reward,
+ * so even the gold reward cannot reach 1), and the correlation of its scores with the gold reward on the SFT model's
+ * samples for the evaluation prompts (the responses PPO starts from).
+ */
+public final class RewardReport {
+    private RewardReport() {
+    }
+
+    public record Report(int pairs, double accuracy, double goldAccuracy, int samples, double goldCorrelation) {
+    }
+
+    public static Report of(Gpt2Model reward, List<PreferencePair> heldOut, int samples, long seed) {
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        double accuracy = RewardTrainer.accuracy(reward, PairBatches.tokenize(heldOut, tok, true, reward.config().nPositions()), 32);
+        double gold = 0;
+        for (PreferencePair p : heldOut) gold += p.chosenGold() > p.rejectedGold() ? 1 : p.chosenGold() == p.rejectedGold() ? 0.5 : 0;
+        List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, samples);
+        Gpt2Model sft = Gpt2Model.of(anchor.checkpoint.HfCheckpoint.load(World.sftDirectory())).frozenCopy();
+        List<String> responses = PreferenceData.sample(sft, prompts, seed);
+        List<int[]> seqs = new ArrayList<>();
+        double[] goldScores = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            seqs.add(PromptResponse.ids(PreferenceData.promptIds(prompts.get(i)), tok.encode(responses.get(i)), true));
+            goldScores[i] = GoldReward.of(responses.get(i));
+        }
+        return new Report(heldOut.size(), accuracy, gold / heldOut.size(), samples, pearson(RewardModel.scores(reward, seqs, 32), goldScores));
+    }
+
+    static double pearson(double[] x, double[] y) {
+        double mx = 0, my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i] / x.length;
+            my += y[i] / y.length;
+        }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+}

@@ -1,0 +1,56 @@
+package anchor.reward;
+
+import anchor.data.PairBatches;
+import anchor.data.PreferenceBatch;
+import anchor.data.PreferencePair;
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gpt2Weights;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.train.RunLoop;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * A whole reward-model run in a run directory, as {@code anchor reward train} starts it: the trunk (an SFT model)
+ * with a fresh scalar head, trained on the pairs with {@link RewardTrainer} in the run loop (resuming a checkpoint of
+ * the same run), then normalised on the trunk's own samples for the data's prompts, and written to {@code out/model}.
+ */
+public final class RewardRun {
+    private RewardRun() {
+    }
+
+    /** Samples per prompt for the normalisation: one, for at most this many distinct prompts. */
+    static final int NORMALIZATION_PROMPTS = 256, RESPONSE_TOKENS = 40;
+
+    /** What a run trains on; the ids identify the inputs in the saved settings. */
+    public record Inputs(Gpt2Weights trunk, String trunkId, List<PreferencePair> data, String dataId, Gpt2Tokenizer tokenizer) {
+    }
+
+    public record Outcome(RunLoop.Result result, Gpt2Model model, RewardModel.Normalization normalization) {
+    }
+
+    public static Outcome train(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
+        int maxLength = in.trunk().config().nPositions();
+        List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), true, maxLength);
+        Gpt2Model model = Gpt2Model.of(RewardModel.init(in.trunk(), s.seed() + 1));
+        ObjectNode id = new ObjectMapper().valueToTree(s);
+        id.put("trunk", in.trunkId()).put("data", in.dataId()).put("data_sha256", anchor.data.PreferenceJsonl.fingerprint(in.data()));
+        RunLoop.Result r = RunLoop.run(new RewardTrainer(model, pairs, s), new RunLoop.Options("reward", s.steps(), out, saveEvery, progress, id, RewardTrainer.METRICS));
+        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
+        List<int[]> prompts = new ArrayList<>();
+        for (String p : new LinkedHashSet<>(in.data().stream().map(PreferencePair::prompt).toList())) {
+            if (prompts.size() == NORMALIZATION_PROMPTS) break;
+            prompts.add(in.tokenizer().encode(p));
+        }
+        log.printf("anchor: normalising the reward on %d samples of the trunk (one per prompt)%n", prompts.size());
+        RewardModel.Normalization n = RewardModel.fitOnSamples(model, Gpt2Model.of(in.trunk()).frozenCopy(), prompts, RESPONSE_TOKENS, s.seed());
+        RewardModel.save(model.weights(), n, out.resolve("model"));
+        return new Outcome(r, model, n);
+    }
+}

@@ -1,0 +1,63 @@
+package anchor.reward;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Config;
+import anchor.safetensors.DType;
+import anchor.testing.Cli;
+import anchor.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** {@code anchor reward train|eval|score} on a tiny trunk: a run, its resume, the saved model, bad input in one line. */
+class RewardCommandTest {
+    /** 64 positions, so that the world's evaluation sequences fit. */
+    static final Gpt2Config C = new Gpt2Config(1, 2, 8, 64, Gpt2Config.GPT2_VOCAB, 16, 1e-5, true, 0, 0, 0, 0.02);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainEvalAndScoreATinyRewardModel() throws Exception {
+        Path trunk = dir.resolve("trunk"), data = dir.resolve("pairs.jsonl"), out = dir.resolve("run");
+        HfCheckpoint.save(TestModels.allRandom(C, 3), trunk, DType.F32);
+        anchor.data.PreferenceJsonl.write(RewardTest.DATA, data);
+        String[] train = {"reward", "train", "--json", "--init", trunk.toString(), "--data", data.toString(), "--steps", "4", "--batch", "2",
+                "--save-every", "2", "--no-progress", "--out", out.toString()};
+        Cli.Result r = Cli.run(train);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(5).first().asString().startsWith("step,loss,accuracy,margin");
+        assertThat(r.json().get("gain").asDouble()).isPositive();
+        Cli.Result again = Cli.run(train);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("resumed from").contains("at step 4");
+
+        Cli.Result score = Cli.run("reward", "score", "--json", "--model", out.resolve("model").toString(), "--prompt", "<|endoftext|>The dog sings.",
+                "--response", " A kind cat smiles.");
+        assertThat(score.code()).as(score.err()).isZero();
+        var n = RewardModel.normalization(out.resolve("model"));
+        assertThat(score.json().get("reward").asDouble()).isCloseTo(n.apply(score.json().get("raw_score").asDouble()), within(1e-12));
+
+        Cli.Result eval = Cli.run("reward", "eval", "--json", "--model", out.resolve("model").toString(), "--data", data.toString(), "--samples", "4");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.json().get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(eval.json().get("gold_correlation").asDouble()).isBetween(-1.0, 1.0);
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        Path lm = dir.resolve("lm");
+        HfCheckpoint.save(TestModels.allRandom(C, 3), lm, DType.F32);
+        Cli.Result notRm = Cli.run("reward", "score", "--model", lm.toString(), "--prompt", "a", "--response", " b");
+        assertThat(notRm.code()).isEqualTo(2);
+        assertThat(notRm.err()).contains("is not a reward model").doesNotContain("Exception");
+        assertThat(Cli.run("reward", "eval", "--model", lm.toString(), "--samples", "1").err()).contains("--samples must be >= 2");
+        assertThat(Cli.run("reward", "train", "--train-size", "0", "--out", dir.resolve("x").toString()).err()).contains("--train-size must be >= 1");
+        assertThat(Cli.run("reward", "train", "--lr", "NaN", "--out", dir.resolve("y").toString()).err()).contains("--lr must be a finite number");
+    }
+}
