@@ -38,11 +38,12 @@ final class DriftCommand implements Runnable {
 
     @Override
     public void run() {
+        var settings = new DriftRun.Settings(steps, lr, klEvery); // checked before the model is loaded
         Gpt2Weights w = modelOptions.load(spec.commandLine().getErr());
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         TokenBatch train = TokenBatch.of(tok.encode(TRAIN)), held = TokenBatch.of(tok.encode(HELD_OUT));
         DriftRun.LanguageModelData data = DriftRun.LanguageModelData.fixed(train, held);
-        List<DriftRun.Row> rows = DriftRun.run(Gpt2Model.of(w), w, data, new DriftRun.Settings(steps, lr, klEvery), out, !noProgress);
+        List<DriftRun.Row> rows = DriftRun.run(Gpt2Model.of(w), w, data, settings, out, !noProgress);
         var out = spec.commandLine().getOut();
         out.printf("%5s %10s %14s %14s %12s %10s%n", "step", "loss", "KL every step", "KL every " + klEvery, "abs. div.", "rel. div.");
         for (DriftRun.Row r : rows) {

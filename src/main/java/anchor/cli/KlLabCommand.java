@@ -38,6 +38,8 @@ final class KlLabCommand implements Runnable {
 
     @Override
     public void run() {
+        if (driftSteps < 0) throw new anchor.AnchorException("--drift-steps must be >= 0, got " + driftSteps);
+        if (samples < 1) throw new anchor.AnchorException("--samples must be >= 1, got " + samples);
         Gpt2Weights refWeights = modelOptions.load(spec.commandLine().getErr());
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         Gpt2Model policy;
@@ -45,6 +47,8 @@ final class KlLabCommand implements Runnable {
             policy = Gpt2Model.of(HfCheckpoint.load(policyDir));
         } else {
             policy = Gpt2Model.of(refWeights);
+        }
+        if (policyDir == null && driftSteps > 0) {
             TokenBatch train = TokenBatch.of(tok.encode(DriftCommand.TRAIN));
             DriftRun.run(policy, refWeights, DriftRun.LanguageModelData.fixed(train, train), new DriftRun.Settings(driftSteps, 1e-3, 1));
         }

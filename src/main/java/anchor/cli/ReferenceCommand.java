@@ -32,6 +32,9 @@ final class ReferenceCommand implements Runnable {
 
     @Override
     public void run() {
+        if (reps < 1) throw new anchor.AnchorException("--reps must be >= 1, got " + reps);
+        if (timeTokens < 0) throw new anchor.AnchorException("--time must be >= 0 tokens (0 = off), got " + timeTokens);
+        if (batch < 1) throw new anchor.AnchorException("--batch must be >= 1, got " + batch);
         ReferenceModel.Placement placement = ReferenceModel.Placement.parse(dtype);
         Gpt2Model policy = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         LanguageModel ref = ReferenceModel.create(policy, placement);

@@ -30,6 +30,8 @@ final class WorldDataCommand implements Runnable {
 
     @Override
     public void run() {
+        if (train < 1) throw new anchor.AnchorException("--train must be >= 1, got " + train);
+        if (heldOut < 0) throw new anchor.AnchorException("--held-out must be >= 0, got " + heldOut);
         Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(model, "--model", spec.commandLine().getErr())));
         List<anchor.data.PreferencePair> tr = PreferenceData.generate(sft, World.TRAIN_PROMPT_SEED, train);
         List<anchor.data.PreferencePair> ho = PreferenceData.generate(sft, World.HELD_OUT_PROMPT_SEED, heldOut);

@@ -29,6 +29,7 @@ final class WorldEvalCommand implements Runnable {
 
     @Override
     public void run() {
+        if (prompts < 1) throw new anchor.AnchorException("--prompts must be >= 1, got " + prompts);
         var err = spec.commandLine().getErr();
         Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(World.sftDirectory()));
         Gpt2Model policy = policyDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(policyDir));

@@ -38,6 +38,11 @@ public final class DriftRun implements RunLoop.Trainer {
     }
 
     public record Settings(int steps, double lr, int klEvery) {
+        public Settings {
+            if (steps < 1) throw new anchor.AnchorException("--steps must be >= 1, got " + steps);
+            if (!(lr > 0) || Double.isInfinite(lr)) throw new anchor.AnchorException("--lr must be a finite number > 0, got " + lr);
+            if (klEvery < 1) throw new anchor.AnchorException("--kl-every must be >= 1, got " + klEvery);
+        }
     }
 
     static final MetricsLog.Layout METRICS = new MetricsLog.Layout(List.of("step", "loss", "kl", "kl_periodic", "divergence_abs", "divergence_rel"),

@@ -1,0 +1,34 @@
+package anchor.cli;
+
+import anchor.testing.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Options that used to reach NaN or empty output with exit 0 are refused up front: one line naming the option, exit 2. */
+class OptionChecksTest {
+    @TempDir
+    Path dir;
+
+    static void refused(String message, String... args) {
+        Cli.Result r = Cli.run(args);
+        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+        assertThat(r.err()).as(String.join(" ", args)).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void numericOptionsOutsideTheirRangeAreRefused() {
+        refused("--drift-steps must be >= 0", "kl-lab", "--drift-steps", "-1");
+        refused("--samples must be >= 1", "kl-lab", "--samples", "0");
+        refused("--steps must be >= 1", "drift", "--steps", "0");
+        refused("--lr must be a finite number > 0", "drift", "--lr", "NaN");
+        refused("--kl-every must be >= 1", "drift", "--kl-every", "0");
+        refused("--reps must be >= 1", "reference", "--reps", "0");
+        refused("--time must be >= 0", "reference", "--time", "-1");
+        refused("--prompts must be >= 1", "world", "eval", "--prompts", "0");
+        refused("--train must be >= 1", "world", "data", "--train", "0", "--held-out", "0", "--out", dir.toString());
+    }
+}
