@@ -23,7 +23,7 @@ import java.util.Map;
  * Outputs: {@code logits} (B, T, V), and per-layer activations {@code h.i.out} (B, T, C) and {@code ln_f.out}.
  *
  * <p>The training head: {@code targets} (B, T) holds the next token of every position, and
- * <pre>tok_logp[b,t] = Σ_v log_softmax(logits[b,t])_v · onehot(targets[b,t])_v       (B, T)
+ * <pre>tok_logp[b,t] = Σ_v log_softmax(logits[b,t] / T)_v · onehot(targets[b,t])_v   (B, T), T = 1 but in PPO
  * loss          = Σ_{b,t} loss_weights[b,t] · tok_logp[b,t]                        scalar</pre>
  * Any loss that is a function of token log-probs has gradient Σ (∂L/∂logp[b,t]) ∇logp[b,t], so feeding
  * {@code loss_weights} = ∂L/∂logp (computed in Java by the chapter's pure loss function) makes the gradient of
@@ -41,7 +41,7 @@ import java.util.Map;
 final class Gpt2Graph {
     static final String EMB = "emb", ATTN_BIAS = "attn_bias", LOGITS = "logits";
     static final String TARGETS = "targets", LOSS_WEIGHTS = "loss_weights", TOKEN_LOGP = "tok_logp", LOSS = "loss";
-    static final String SCORE = "score", SCORE_WEIGHTS = "score_weights", SCORE_WEIGHT = "score.weight";
+    static final String SCORE = "score", SCORE_WEIGHTS = "score_weights", SCORE_WEIGHT = "score.weight", LOGIT_SCALE = "logit_scale";
 
     /** Which heads sit on the trunk: the LM head (logits, token log-probs), the scalar head, or both. */
     enum Heads {
@@ -170,7 +170,8 @@ final class Gpt2Graph {
                     .reshape(B, T, c.vocabSize()).rename(LOGITS);                       // (B, T, V)
             SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, B, T);           // (B, T)
             SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, dt, B, T);                // (B, T)
-            SDVariable logp = sd.nn.logSoftmax(logits);                                 // (B, T, V)
+            SDVariable scale = sd.placeHolder(LOGIT_SCALE, dt, 1);                      // (1): 1/T, the sampling temperature's
+            SDVariable logp = sd.nn.logSoftmax(logits.mul(scale));                      // (B, T, V)
             SDVariable tokLogp = logp.mul(sd.oneHot(targets, c.vocabSize(), -1, 1.0, 0.0, dt))
                     .sum(2).rename(TOKEN_LOGP);                                         // (B, T)
             loss = tokLogp.mul(weights).sum();                                          // scalar

@@ -164,9 +164,14 @@ public final class Gpt2Model implements LanguageModel {
      */
     @Override
     public double[][] tokenLogProbs(TokenBatch batch) {
+        return tokenLogProbs(batch, 1.0);
+    }
+
+    /** As {@link #tokenLogProbs(TokenBatch)}, from logits divided by {@code temperature} (PPO's sampling distribution). */
+    public double[][] tokenLogProbs(TokenBatch batch, double temperature) {
         batch.validate(config);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
-        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, null, null, null);
+        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, null, null, null, temperature);
         INDArray lp = g.sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
         return shiftedOut(lp.castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
     }
@@ -188,6 +193,11 @@ public final class Gpt2Model implements LanguageModel {
      * ∂L/∂score is given (0 on padding), both over one trunk when both are. The graph holds only the heads used.
      */
     public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng) {
+        return gradients(batch, lossWeights, scoreWeights, dropoutRng, 1.0);
+    }
+
+    /** As above, the token log-probs (and their gradient) from logits divided by {@code temperature}. */
+    public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
         if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
         if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
         batch.validate(config);
@@ -195,7 +205,7 @@ public final class Gpt2Model implements LanguageModel {
         Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : lossWeights == null ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
         Gpt2Graph g = graph(B, T, dropoutRng != null, heads);
         g.prepareGradients();
-        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, lossWeights, scoreWeights, dropoutRng);
+        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, lossWeights, scoreWeights, dropoutRng, temperature);
         List<String> wanted = new java.util.ArrayList<>(List.of(Gpt2Graph.LOSS, g.sd.grad(Gpt2Graph.EMB).name()));
         if (heads.lm()) wanted.add(Gpt2Graph.TOKEN_LOGP);
         if (heads.score()) wanted.add(Gpt2Graph.SCORE);

@@ -39,7 +39,8 @@ final class GraphInputs {
      * (B, T−1 given, padded to T) for the LM head, {@code score_weights} (B, T) for the scalar head. Null weights are zeros.
      */
     static Map<String, INDArray> training(Gpt2Config c, Map<String, INDArray> params, DataType dt, TokenBatch batch, Gpt2Graph g,
-                                          double[][] lossWeights, double[][] scoreWeights, Random rng) {
+                                          double[][] lossWeights, double[][] scoreWeights, Random rng, double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("the temperature must be a finite number > 0, got " + temperature);
         Map<String, INDArray> ph = forward(c, params, dt, batch, g, rng);
         int B = batch.batchSize(), T = batch.length();
         if (g.heads.lm()) {
@@ -55,6 +56,7 @@ final class GraphInputs {
                 }
             ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
             ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
+            ph.put(Gpt2Graph.LOGIT_SCALE, Nd4j.createFromArray(1.0 / temperature).castTo(dt));
         }
         if (g.heads.score()) {
             double[][] w = new double[B][T];

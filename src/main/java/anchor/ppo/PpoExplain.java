@@ -58,7 +58,7 @@ public final class PpoExplain {
         int P = prompt.length, n = y.length;
         int[] seq = Arrays.copyOf(prompt, P + n);
         System.arraycopy(y, 0, seq, P, n);
-        TokenBatch batch = TokenBatch.of(seq);
+        TokenBatch batch = TokenBatch.bucketed(new int[][]{seq}, false, policy.config().nPositions()); // right-padded: a few shapes, not one per length
         double[] logp = responseLogProbs(policy, batch, P, n, s.temperature());
         double[] ref = responseLogProbs(reference, batch, P, n, s.temperature());
         double[] kl = new double[n];
@@ -81,7 +81,7 @@ public final class PpoExplain {
     /** log softmax(logits / T) of each response token, from one forward of prompt + response. */
     static double[] responseLogProbs(Gpt2Model m, TokenBatch batch, int P, int n, double temperature) {
         INDArray logits = m.logits(batch);                                                     // (1, L, V)
-        double[] all = TokenLogProbs.gather(temperature == 1 ? logits : logits.div(temperature), batch)[0]; // (L−1)
+        double[] all = TokenLogProbs.gather(temperature == 1 ? logits : logits.div(temperature), batch)[0]; // (T−1)
         return Arrays.copyOfRange(all, P - 1, P - 1 + n);
     }
 }

@@ -40,9 +40,9 @@ class PpoExplainTest {
         assertThat(e.kl()).containsOnly(0.0);
         assertThat(e.rewards()).containsExactly(0, 0, 0, e.score());
         int[] seq = {50256, 464, 3290, 3797, 21845, 13, 50256};
-        assertThat(e.score()).isEqualTo(reward.scores(TokenBatch.of(seq))[0][6]);
+        assertThat(e.score()).as("read at the last token; unpadded here, bucket-padded there").isCloseTo(reward.scores(TokenBatch.of(seq))[0][6], within(1e-5));
         double[] v = value.scores(TokenBatch.of(seq))[0];
-        for (int t = 0; t < 4; t++) assertThat(e.values()[t]).as("V predicting token %d", t).isEqualTo(v[2 + t]);
+        for (int t = 0; t < 4; t++) assertThat(e.values()[t]).as("V predicting token %d", t).isCloseTo(v[2 + t], within(1e-5));
     }
 
     @Test
@@ -54,14 +54,14 @@ class PpoExplainTest {
         TokenBatch b = TokenBatch.of(50256, 464, 3290, 3797, 21845, 13);
         double[] lp = TokenLogProbs.gather(policy.logits(b), b)[0], lr = TokenLogProbs.gather(ref.logits(b), b)[0];
         for (int t = 0; t < 3; t++) {
-            assertThat(e.logprobs()[t]).isCloseTo(lp[2 + t], within(1e-9));
-            assertThat(e.refLogprobs()[t]).isCloseTo(lr[2 + t], within(1e-9));
-            double logr = lr[2 + t] - lp[2 + t];
+            assertThat(e.logprobs()[t]).isCloseTo(lp[2 + t], within(1e-5));
+            assertThat(e.refLogprobs()[t]).isCloseTo(lr[2 + t], within(1e-5));
+            double logr = e.refLogprobs()[t] - e.logprobs()[t];
             assertThat(e.kl()[t]).as("k3").isCloseTo(Math.exp(logr) - 1 - logr, within(1e-9)).isGreaterThanOrEqualTo(0);
         }
         double score = 2 * reward.scores(b)[0][5] - 1 - 0.5;   // normalised, then the missing-EOS penalty
-        assertThat(e.score()).isCloseTo(score, within(1e-9));
-        double[] r = {-0.1 * e.kl()[0], -0.1 * e.kl()[1], -0.1 * e.kl()[2] + score};
+        assertThat(e.score()).isCloseTo(score, within(1e-5));
+        double[] r = {-0.1 * e.kl()[0], -0.1 * e.kl()[1], -0.1 * e.kl()[2] + e.score()};
         double[] v = e.values();
         double a2 = r[2] - v[2], a1 = r[1] + 0.99 * v[2] - v[1] + 0.99 * 0.9 * a2, a0 = r[0] + 0.99 * v[1] - v[0] + 0.99 * 0.9 * a1;
         assertThat(e.advantages()).containsExactly(new double[]{a0, a1, a2}, within(1e-12));
