@@ -1,0 +1,126 @@
+package anchor.cli;
+
+import anchor.AnchorException;
+import anchor.checkpoint.HfCheckpoint;
+import anchor.experiments.WorldRewardModel;
+import anchor.gpt2.Gpt2Weights;
+import anchor.kl.KlEstimators;
+import anchor.ppo.KlController;
+import anchor.ppo.PpoRun;
+import anchor.ppo.PpoSettings;
+import anchor.reward.RewardModel;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.world.GoldReward;
+import anchor.world.PreferenceData;
+import anchor.world.World;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+@Command(name = "ppo", description = "Train a policy with PPO against a reward model, anchored by the per-token KL penalty (defaults: the world).")
+final class PpoCommand implements Runnable {
+    @Mixin
+    Common common;
+    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
+    Path policyDir;
+    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the policy's initial weights.")
+    Path referenceDir;
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "Default: the world's, trained once into runs/reward-world.")
+    Path rewardDir;
+    @Option(names = "--value-model", paramLabel = "DIR", description = "Default: the reward model (TRL's design).")
+    Path valueDir;
+    @Option(names = "--prompts", paramLabel = "FILE.jsonl", description = "JSONL with a \"prompt\" field per line (default: the world's 512 training prompts).")
+    Path promptsFile;
+    @Option(names = "--steps", defaultValue = "50", description = "PPO updates (default ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--batch", defaultValue = "16", description = "Rollouts per update.")
+    int batch;
+    @Option(names = "--ppo-epochs", defaultValue = "4")
+    int ppoEpochs;
+    @Option(names = "--mini-batches", defaultValue = "1")
+    int miniBatches;
+    @Option(names = "--lr", defaultValue = "1e-5")
+    double lr;
+    @Option(names = "--kl-coef", defaultValue = "0.05", description = "β of the KL penalty (the initial β with --target-kl).")
+    double klCoef;
+    @Option(names = "--target-kl", description = "Adaptive β (Ziegler et al.): the per-sequence KL to hold.")
+    Double targetKl;
+    @Option(names = "--horizon", defaultValue = "10000", description = "The adaptive controller's horizon.")
+    double horizon;
+    @Option(names = "--kl-estimator", defaultValue = "k1", description = "k1 or k3.")
+    String estimator;
+    @Option(names = "--temperature", defaultValue = "0.7")
+    double temperature;
+    @Option(names = "--response-length", defaultValue = "40")
+    int responseLength;
+    @Option(names = "--missing-eos-penalty")
+    Double missingEosPenalty;
+    @Option(names = "--whiten-rewards")
+    boolean whitenRewards;
+    @Option(names = "--gamma", defaultValue = "1.0")
+    double gamma;
+    @Option(names = "--lam", defaultValue = "0.95")
+    double lam;
+    @Option(names = "--cliprange", defaultValue = "0.2")
+    double cliprange;
+    @Option(names = "--cliprange-value", defaultValue = "0.2")
+    double cliprangeValue;
+    @Option(names = "--vf-coef", defaultValue = "0.1")
+    double vfCoef;
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+    @Option(names = "--save-every", defaultValue = "10")
+    int saveEvery;
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+    @Option(names = "--out", defaultValue = "runs/ppo", paramLabel = "DIR")
+    Path out;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        var err = spec.commandLine().getErr();
+        String est = estimator.toLowerCase(Locale.ROOT);
+        if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
+        PpoSettings s = PpoSettings.DEFAULTS.withSteps(steps).withBatch(batch).withPpoEpochs(ppoEpochs).withMiniBatches(miniBatches).withLr(lr)
+                .withTemperature(temperature).withResponseLength(responseLength).withMissingEosPenalty(missingEosPenalty == null ? Double.NaN : missingEosPenalty)
+                .withWhitenRewards(whitenRewards).withGae(gamma, lam).withClip(cliprange, cliprangeValue).withVfCoef(vfCoef).withSeed(seed);
+        KlController controller = targetKl == null ? KlController.fixed(klCoef) : KlController.adaptive(klCoef, targetKl, horizon);
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        List<int[]> prompts = new ArrayList<>();
+        if (promptsFile == null) {
+            err.println("anchor: --prompts not given: using the world's 512 training prompts");
+            for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) prompts.add(tok.encode(p));
+        } else {
+            for (String p : PromptFile.read(promptsFile)) prompts.add(tok.encode(p));
+        }
+        Path policyPath = Common.modelDir(policyDir, "--policy", err);
+        Gpt2Weights policy = HfCheckpoint.load(policyPath).withoutScoreHead();
+        Gpt2Weights reference = referenceDir == null ? policy : HfCheckpoint.load(referenceDir).withoutScoreHead();
+        Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
+        Gpt2Weights reward = RewardCommand.rewardModel(rm).weights();
+        Gpt2Weights value = valueDir == null ? reward : RewardCommand.rewardModel(valueDir).weights();
+        var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
+                referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
+                value, valueDir == null ? "reward model" : valueDir.toAbsolutePath().toString(), prompts,
+                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(),
+                promptsFile == null ? ids -> GoldReward.of(PreferenceData.responseText(ids)) : null);
+        PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), out, saveEvery, !noProgress, err);
+        Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "trained %d PPO updates of %d rollouts; score %.3f → %.3f, KL per sequence %.3f → %.3f%s%n", steps, batch,
+                first.get("objective/scores"), last.get("objective/scores"), first.get("objective/kl"), last.get("objective/kl"),
+                last.containsKey("objective/gold") ? String.format(Locale.ROOT, ", gold %.3f → %.3f", first.get("objective/gold"), last.get("objective/gold")) : "");
+        o.printf("policy in %s/model, value model in %s/value; metrics in %s/metrics.jsonl; curves in reward.png, kl.png, loss.png%n", out, out, out);
+        if (common.json) Common.printJson(o, new LinkedHashMap<>(last));
+    }
+}

@@ -1,0 +1,34 @@
+package anchor.experiments;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.reward.RewardModel;
+import anchor.reward.RewardRun;
+import anchor.reward.RewardTrainer;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.world.World;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The world's default reward model for PPO: trained once from the SFT trunk on the world's 512 training pairs
+ * (150 steps × 16 pairs, lr 1e-3, seed 0 — chapter 6's run) and cached in a run directory; later runs reuse it.
+ */
+public final class WorldRewardModel {
+    private WorldRewardModel() {
+    }
+
+    public static final Path DEFAULT_DIR = Path.of("runs", "reward-world");
+    public static final RewardTrainer.Settings SETTINGS = RewardTrainer.Settings.DEFAULTS.withSteps(150).withBatch(16).withLr(1e-3).withSeed(0);
+
+    /** The model directory in {@code dir}, trained there first if it is not yet complete. */
+    public static Path cached(Path dir, PrintWriter log) {
+        Path model = dir.resolve("model");
+        if (Files.exists(model.resolve(RewardModel.NORMALIZATION))) return model;
+        log.println("anchor: training the world's reward model once into " + dir + " (150 steps; a few minutes on 2 cores)");
+        var in = new RewardRun.Inputs(HfCheckpoint.load(World.sftDirectory()), World.SFT_ID, World.trainPairs(), "world", Gpt2Tokenizer.gpt2());
+        RewardRun.train(in, SETTINGS, dir, 50, false, log);
+        return model;
+    }
+}

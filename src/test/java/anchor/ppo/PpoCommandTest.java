@@ -1,0 +1,60 @@
+package anchor.ppo;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.reward.RewardModel;
+import anchor.safetensors.DType;
+import anchor.testing.Cli;
+import anchor.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code anchor ppo} on tiny models: a run with its metrics, a resume, bad input in one line. */
+class PpoCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortRunLogsTrlsMetricsAndResumes() throws Exception {
+        Path policy = dir.resolve("policy"), rm = dir.resolve("rm"), prompts = dir.resolve("prompts.jsonl"), out = dir.resolve("run");
+        HfCheckpoint.save(TestModels.allRandom(PpoTrainerTest.C, 3), policy, DType.F32);
+        RewardModel.save(RewardModel.init(TestModels.allRandom(PpoTrainerTest.C, 7), 8), new RewardModel.Normalization(2, 0.5), rm);
+        Files.writeString(prompts, "{\"prompt\": \"<|endoftext|>The dog\"}\n{\"prompt\": \"<|endoftext|>A cat\"}\n");
+        String[] args = {"ppo", "--json", "--policy", policy.toString(), "--reward-model", rm.toString(), "--prompts", prompts.toString(),
+                "--steps", "2", "--batch", "2", "--ppo-epochs", "1", "--response-length", "4", "--lr", "1e-3", "--save-every", "1", "--no-progress",
+                "--out", out.toString()};
+        Cli.Result r = Cli.run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("four models resident");
+        var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertThat(first.get("objective/kl").asDouble()).as("policy = reference at the first update").isZero();
+        for (String k : new String[]{"objective/entropy", "objective/non_score_reward", "objective/rlhf_reward", "objective/scores", "policy/approxkl_avg",
+                "policy/clipfrac_avg", "loss/policy_avg", "loss/value_avg", "val/clipfrac_avg", "val/ratio", "val/ratio_var", "val/num_eos_tokens",
+                "lr", "episode", "objective/kl_coef", "val/var_explained"}) assertThat(first.has(k)).as(k).isTrue();
+        assertThat(first.has("objective/gold")).as("no true reward outside the world").isFalse();
+        assertThat(HfCheckpoint.load(out.resolve("value")).hasScoreHead()).isTrue();
+        Cli.Result again = Cli.run(args);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("resumed from").contains("at step 2");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        Path prompts = dir.resolve("bad.jsonl");
+        Files.writeString(prompts, "{\"prompt\": \"x\"}\n{\"text\": \"y\"}\n");
+        for (String[] bad : new String[][]{
+                {"ppo", "--batch", "4", "--mini-batches", "3", "--out", dir.resolve("a").toString()},
+                {"ppo", "--kl-estimator", "k2", "--out", dir.resolve("b").toString()},
+                {"ppo", "--prompts", prompts.toString(), "--reward-model", dir.toString(), "--out", dir.resolve("c").toString()},
+                {"ppo", "--target-kl", "-1", "--out", dir.resolve("d").toString()}}) {
+            Cli.Result r = Cli.run(bad);
+            assertThat(r.code()).as(String.join(" ", bad) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+        assertThat(Cli.run("ppo", "--prompts", prompts.toString(), "--out", dir.resolve("e").toString()).err()).contains("line 2").contains("\"prompt\"");
+    }
+}
