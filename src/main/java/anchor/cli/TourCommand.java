@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @Command(name = "tour", description = "Walk the chapters, printing each document's numbers beside ours.")
 final class TourCommand implements Runnable {
-    static final List<String> CHAPTERS = List.of("foundation", "reference-model", "world", "dpo");
+    static final List<String> CHAPTERS = List.of("foundation", "reference-model", "world", "dpo", "ppo");
 
     @Mixin
     Common common;
@@ -52,6 +52,7 @@ final class TourCommand implements Runnable {
         if (chapter == null || chapter.equals("reference-model")) ReferenceModelTour.run(tour, weights, tok);
         if (chapter == null || chapter.equals("world")) WorldTour.run(tour);
         if (chapter == null || chapter.equals("dpo")) DpoTour.run(tour);
+        if (chapter == null || chapter.equals("ppo")) PpoTour.run(tour);
         long failed = tour.differing();
         out.printf("%n%d lines, %d differ from the document%n", tour.lines().size(), failed);
         if (common.json) {

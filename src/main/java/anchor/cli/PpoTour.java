@@ -1,0 +1,40 @@
+package anchor.cli;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gpt2Weights;
+import anchor.kl.KlEstimators;
+import anchor.ppo.KlController;
+import anchor.ppo.PpoSettings;
+import anchor.ppo.PpoTrainer;
+import anchor.reward.RewardModel;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.world.PreferenceData;
+import anchor.world.World;
+
+import java.util.List;
+import java.util.Map;
+
+/** Tour chapter 6: the first PPO update on the world's SFT model, where the KL penalty is exactly zero. */
+final class PpoTour {
+    private PpoTour() {
+    }
+
+    static void run(Tour tour) {
+        tour.chapter("ppo", "PPO: the KL penalty inside the reward, at the first update", "chapters/06-ppo.md; document 1, \"The RLHF objective\"");
+        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
+        // the identities below hold for any reward and value model: an untrained head on the SFT trunk will do
+        Gpt2Weights rm = RewardModel.init(sft, 1);
+        var models = new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
+                RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(Gpt2Tokenizer.gpt2()::encode).toList();
+        PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);
+        Map<String, Object> row = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null).step(0);
+        double kl = (Double) row.get("objective/kl"), ratio = (Double) row.get("val/ratio");
+        tour.check("KL per sequence at the first update (policy = reference)", "0 (an identity; Anchor's bar)", String.format("%.6f", kl), kl == 0);
+        tour.check("the penalty −β·KL added to the rewards", "0 (an identity; Anchor's bar)", String.format("%.6f", (Double) row.get("objective/non_score_reward")),
+                (Double) row.get("objective/non_score_reward") == 0);
+        tour.check("ratio π/π_old in the first minibatch", "1 ± 1e-5 (Anchor's bar)", String.format("%.7f", ratio), Math.abs(ratio - 1) <= 1e-5);
+        tour.note("train the world's reward model and PPO: ./anchor reward train; ./anchor ppo; one response step by step: ./anchor ppo-explain (chapters/06-ppo.md)");
+    }
+}
