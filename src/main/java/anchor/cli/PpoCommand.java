@@ -33,6 +33,8 @@ final class PpoCommand implements Runnable {
     Path policyDir;
     @Option(names = "--reference", paramLabel = "DIR", description = "Default: the policy's initial weights.")
     Path referenceDir;
+    @Option(names = "--reference-dtype", defaultValue = "fp32", description = "fp32 or fp16 storage of the frozen reference (document 1, \"The Memory Problem\").")
+    String referenceDtype;
     @Option(names = "--reward-model", paramLabel = "DIR", description = "Default: the world's, trained once into runs/reward-world.")
     Path rewardDir;
     @Option(names = "--value-model", paramLabel = "DIR", description = "Default: the reward model (TRL's design).")
@@ -94,6 +96,8 @@ final class PpoCommand implements Runnable {
         PpoSettings s = PpoSettings.DEFAULTS.withSteps(steps).withBatch(batch).withPpoEpochs(ppoEpochs).withMiniBatches(miniBatches).withLr(lr)
                 .withTemperature(temperature).withResponseLength(responseLength).withMissingEosPenalty(missingEosPenalty == null ? Double.NaN : missingEosPenalty)
                 .withWhitenRewards(whitenRewards).withGae(gamma, lam).withClip(cliprange, cliprangeValue).withVfCoef(vfCoef).withSeed(seed);
+        var placement = anchor.reference.ReferenceModel.Placement.parse(referenceDtype);
+        PpoRun.checkPlacement(placement);
         KlController controller = targetKl == null ? KlController.fixed(klCoef) : KlController.adaptive(klCoef, targetKl, horizon);
         Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
         List<int[]> prompts = new ArrayList<>();
@@ -110,7 +114,7 @@ final class PpoCommand implements Runnable {
         Gpt2Weights reward = RewardCommand.rewardModel(rm).weights();
         Gpt2Weights value = valueDir == null ? reward : RewardCommand.rewardModel(valueDir).weights();
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
-                referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
+                referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueDir == null ? "reward model" : valueDir.toAbsolutePath().toString(), prompts,
                 promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(),
                 promptsFile == null ? ids -> GoldReward.of(PreferenceData.responseText(ids)) : null);

@@ -50,6 +50,19 @@ class PpoTrainerTest {
         assertThat((Double) next.get("objective/kl")).as("after an update the policy has left the reference").isNotZero();
     }
 
+    /** Document 1's FP16 option in a real loop: the reference's rounding shows as a small, non-zero KL at step 0. */
+    @Test
+    void anFp16ReferenceGivesASmallNonZeroKlAtTheFirstUpdate() {
+        Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
+        var models = new PpoTrainer.Models(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.FP16),
+                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        double kl = (Double) new PpoTrainer(models, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
+                .step(0).get("objective/kl");
+        assertThat(Math.abs(kl)).isGreaterThan(0).isLessThan(1e-2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU))
+                .hasMessageContaining("not available in PPO");
+    }
+
     @Test
     void aSeededRunIsReproducibleAndResumesExactly() throws Exception {
         var layout = PpoTrainer.METRICS;
