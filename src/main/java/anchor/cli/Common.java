@@ -33,6 +33,26 @@ class Common {
         return anchor.world.World.sftDirectory();
     }
 
+    /**
+     * Refuses a run directory that is, or contains, one of the input model directories: the run writes
+     * {@code out/model} and {@code out/checkpoint} and would overwrite the model it reads. Null inputs are skipped.
+     */
+    static void refuseOutOverInputs(Path out, String... flagAndDir) {
+        Path o = out.toAbsolutePath().normalize();
+        for (int i = 0; i + 1 < flagAndDir.length; i += 2) {
+            if (flagAndDir[i + 1] == null) continue;
+            Path in = Path.of(flagAndDir[i + 1]).toAbsolutePath().normalize();
+            if (in.startsWith(o)) {
+                throw new AnchorException("--out " + out + " would overwrite " + flagAndDir[i] + " " + flagAndDir[i + 1]
+                        + " (the run writes its model and checkpoints there); give another --out");
+            }
+        }
+    }
+
+    static String str(Path p) {
+        return p == null ? null : p.toString();
+    }
+
     /** "1,2,3" or "[1, 2, 3]" → ids. */
     static int[] parseIds(String s) {
         String body = s.trim().replaceAll("^\\[|]$", "").trim();

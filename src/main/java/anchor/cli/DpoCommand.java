@@ -72,6 +72,7 @@ final class DpoCommand implements Runnable {
     public void run() {
         var err = spec.commandLine().getErr();
         if (steps != null && epochs != null) throw new AnchorException("give --steps or --epochs, not both");
+        Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
         List<PreferencePair> pairs = data == null ? World.trainPairs() : PreferenceJsonl.read(data);
         int n = steps != null ? steps : epochs != null ? DpoSettings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;

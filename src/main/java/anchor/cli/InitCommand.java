@@ -23,6 +23,8 @@ final class InitCommand implements Runnable {
     long seed;
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
+    @Option(names = "--force", description = "Overwrite a model already in --out.")
+    boolean force;
     @Option(names = "--dtype", defaultValue = "F32", description = "F32, F16 or BF16 storage (default ${DEFAULT-VALUE}).")
     String dtype;
     @Spec
@@ -31,6 +33,9 @@ final class InitCommand implements Runnable {
     @Override
     public void run() {
         DType d = DType.parse(dtype.toUpperCase(java.util.Locale.ROOT), "--dtype");
+        if (!force && (java.nio.file.Files.exists(out.resolve(anchor.checkpoint.HfCheckpoint.CONFIG)) || java.nio.file.Files.exists(out.resolve(anchor.checkpoint.HfCheckpoint.WEIGHTS)))) {
+            throw new anchor.AnchorException(out + " already holds a model; give another --out, or --force to overwrite it");
+        }
         var w = Gpt2Init.random(Gpt2Config.preset(config), seed);
         HfCheckpoint.save(w, out, d);
         Map<String, Object> r = new LinkedHashMap<>();

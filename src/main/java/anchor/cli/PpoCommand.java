@@ -91,6 +91,8 @@ final class PpoCommand implements Runnable {
     @Override
     public void run() {
         var err = spec.commandLine().getErr();
+        Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir),
+                "--reward-model", Common.str(rewardDir), "--value-model", Common.str(valueDir));
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
         PpoSettings s = PpoSettings.DEFAULTS.withSteps(steps).withBatch(batch).withPpoEpochs(ppoEpochs).withMiniBatches(miniBatches).withLr(lr)

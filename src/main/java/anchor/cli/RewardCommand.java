@@ -66,6 +66,7 @@ final class RewardCommand implements Runnable {
         @Override
         public void run() {
             var err = spec.commandLine().getErr();
+            Common.refuseOutOverInputs(out, "--init", Common.str(init));
             if (data == null) err.println("anchor: --data not given: using the world's preference data");
             List<PreferencePair> pairs = data == null ? World.trainPairs() : PreferenceJsonl.read(data);
             if (trainSize != null) {

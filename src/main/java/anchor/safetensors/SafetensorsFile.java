@@ -50,7 +50,8 @@ public final class SafetensorsFile {
 
     /** The largest header the reference implementation accepts (100 MB). */
     static final long MAX_HEADER = 100L * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are refused (the format's names are unique; Jackson would otherwise keep the last silently). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path path;
     private final Map<String, TensorInfo> tensors;
@@ -92,7 +93,11 @@ public final class SafetensorsFile {
         try {
             header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new AnchorException(where + ": safetensors header is not valid JSON: " + e.getOriginalMessage());
+            String why = e.getOriginalMessage();
+            if (why != null && why.startsWith("Duplicate field")) {
+                throw new AnchorException(where + ": safetensors header names an entry twice (" + why + "); names must be unique");
+            }
+            throw new AnchorException(where + ": safetensors header is not valid JSON: " + why);
         }
         if (header == null || !header.isObject()) throw new AnchorException(where + ": safetensors header must be a JSON object");
 

@@ -31,4 +31,16 @@ class OptionChecksTest {
         refused("--prompts must be >= 1", "world", "eval", "--prompts", "0");
         refused("--train must be >= 1", "world", "data", "--train", "0", "--held-out", "0", "--out", dir.toString());
     }
+
+    @Test
+    void aRunNeverOverwritesItsInputModel() throws Exception {
+        Path model = dir.resolve("m");
+        assertThat(Cli.run("init", "--config", "gpt2-tiny", "--out", model.toString()).code()).isZero();
+        refused("already holds a model", "init", "--config", "gpt2-tiny", "--out", model.toString());
+        assertThat(Cli.run("init", "--config", "gpt2-tiny", "--force", "--out", model.toString()).code()).as("--force overwrites").isZero();
+        refused("would overwrite --policy", "dpo", "--policy", model.toString(), "--out", model.toString());
+        refused("would overwrite --policy", "dpo", "--policy", model.toString(), "--out", dir.toString());
+        refused("would overwrite --reward-model", "ppo", "--reward-model", model.toString(), "--out", model.toString());
+        refused("would overwrite --init", "reward", "train", "--init", model.toString(), "--out", model.toString());
+    }
 }

@@ -84,6 +84,17 @@ class SafetensorsTest {
     }
 
     @Test
+    void aTensorNamedTwiceIsRefused() throws Exception {
+        String header = "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).putFloat(1f).putFloat(2f);
+        Path p = dir.resolve("dup.safetensors");
+        Files.write(p, b.array());
+        assertThatThrownBy(() -> SafetensorsFile.open(p)).isInstanceOf(AnchorException.class).hasMessageContaining("names an entry twice")
+                .hasMessageContaining("'x'");
+    }
+
+    @Test
     void truncatedFileIsNamed() throws Exception {
         Path p = dir.resolve("short.safetensors");
         Files.write(p, new byte[]{1, 2, 3});
