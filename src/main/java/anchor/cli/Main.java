@@ -26,21 +26,25 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code (0 ok, 2 bad input, 3 internal error or out of memory). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose"), json = java.util.Arrays.asList(args).contains("--json");
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out).setErr(err);
         cl.setExecutionExceptionHandler((e, line, parse) -> {
             if (verbose) e.printStackTrace(err);
             if (e instanceof AnchorException) {
                 err.println("anchor: error: " + e.getMessage());
+                if (json) Common.printJson(out, java.util.Map.of("error", e.getMessage()));
                 return 2;
             }
             err.println("anchor: internal error: " + e + (verbose ? "" : " (run with --verbose for the trace)"));
+            if (json) Common.printJson(out, java.util.Map.of("error", "internal error: " + e));
             return 3;
         });
         cl.setParameterExceptionHandler((e, params) -> {
-            err.println("anchor: error: " + e.getMessage());
-            e.getCommandLine().usage(err);
+            // one line, not the whole usage; the command's --help has the rest
+            err.println("anchor: error: " + e.getMessage() + " (see: anchor " + e.getCommandLine().getCommandSpec().qualifiedName(" ")
+                    .replaceFirst("^anchor ?", "") + (e.getCommandLine().getCommandSpec().qualifiedName().equals("anchor") ? "" : " ") + "--help)");
+            if (json) Common.printJson(out, java.util.Map.of("error", e.getMessage()));
             return 2;
         });
         int code;

@@ -43,4 +43,16 @@ class OptionChecksTest {
         refused("would overwrite --reward-model", "ppo", "--reward-model", model.toString(), "--out", model.toString());
         refused("would overwrite --init", "reward", "train", "--init", model.toString(), "--out", model.toString());
     }
+
+    @Test
+    void withJsonAFailureEndsStdoutWithAnErrorObjectAndOptionErrorsAreOneLine() throws Exception {
+        Cli.Result r = Cli.run("drift", "--json", "--steps", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.json().get("error").asText()).contains("--steps must be >= 1");
+        Cli.Result p = Cli.run("drift", "--json", "--no-such-option");
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.json().get("error").asText()).contains("--no-such-option");
+        assertThat(p.err().strip().lines().count()).as("one line, no usage dump: " + p.err()).isEqualTo(1);
+        assertThat(p.err()).contains("anchor drift --help");
+    }
 }
