@@ -107,14 +107,14 @@ final class PpoCommand implements Runnable {
             err.println("anchor: --prompts not given: using the world's 512 training prompts");
             for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) prompts.add(tok.encode(p));
         } else {
-            for (String p : PromptFile.read(promptsFile)) prompts.add(tok.encode(p));
+            for (String p : anchor.data.PromptJsonl.read(promptsFile)) prompts.add(tok.encode(p));
         }
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         Gpt2Weights policy = HfCheckpoint.load(policyPath).withoutScoreHead();
         Gpt2Weights reference = referenceDir == null ? policy : HfCheckpoint.load(referenceDir).withoutScoreHead();
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
-        Gpt2Weights reward = RewardCommand.rewardModel(rm).weights();
-        Gpt2Weights value = valueDir == null ? reward : RewardCommand.rewardModel(valueDir).weights();
+        Gpt2Weights reward = RewardModel.load(rm);
+        Gpt2Weights value = valueDir == null ? reward : RewardModel.load(valueDir);
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueDir == null ? "reward model" : valueDir.toAbsolutePath().toString(), prompts,

@@ -143,8 +143,6 @@ final class RewardCommand implements Runnable {
     }
 
     static Gpt2Model rewardModel(Path dir) {
-        Gpt2Weights w = HfCheckpoint.load(dir);
-        if (!w.hasScoreHead()) throw new AnchorException(dir + " is not a reward model: its config.json does not name GPT2ForSequenceClassification");
-        return Gpt2Model.of(w).frozenCopy();
+        return Gpt2Model.of(RewardModel.load(dir), org.nd4j.linalg.api.buffer.DataType.FLOAT, true);
     }
 }

@@ -29,6 +29,8 @@ final class KvCache {
     private final float[][] keys, values;      // per layer: (B, H, capacity, D)
     private final boolean[][] real;            // (B, capacity): whether the slot holds a real token
     private int filled;
+    private final Map<String, INDArray> matrices = new java.util.HashMap<>();   // FP32 weights, cast once per cache
+    private final Map<String, float[]> vectors = new java.util.HashMap<>();     // biases and layer-norm gains, read once
 
     KvCache(Gpt2Config c, Map<String, INDArray> params, int batch, int capacity) {
         this.c = c;
@@ -77,7 +79,7 @@ final class KvCache {
         filled += n;
         float[] last = new float[B * C];                                                    // (B, C)
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * n + n - 1) * C, last, b * C, C);
-        INDArray head = params.get(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").castTo(DataType.FLOAT); // (V, C)
+        INDArray head = matrix(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");   // (V, C)
         return Nd4j.gemm(Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c'), head, false, true); // (B, V)
     }
 
@@ -126,8 +128,8 @@ final class KvCache {
 
     /** x·W + b for a Conv1D layer {@code prefix} (W is (in, out)); x is (rows, in). */
     private float[] linear(float[] x, int rows, String prefix) {
-        INDArray w = params.get(prefix + ".weight").castTo(DataType.FLOAT);                 // (in, out)
-        float[] bias = params.get(prefix + ".bias").castTo(DataType.FLOAT).data().asFloat(); // (out)
+        INDArray w = matrix(prefix + ".weight");                                           // (in, out)
+        float[] bias = vector(prefix + ".bias");                                            // (out)
         float[] y = rowMajor(Nd4j.gemm(Nd4j.create(x, new long[]{rows, w.size(0)}, 'c'), w, false, false)); // (rows, out)
         int out = bias.length;
         for (int r = 0; r < rows; r++) for (int o = 0; o < out; o++) y[r * out + o] += bias[o];
@@ -136,8 +138,7 @@ final class KvCache {
 
     /** Layer norm over each row of width C with the config's ε, as {@link Gpt2Graph#layerNorm}. */
     private float[] layerNorm(float[] x, int rows, String prefix) {
-        float[] g = params.get(prefix + ".weight").castTo(DataType.FLOAT).data().asFloat();
-        float[] bias = params.get(prefix + ".bias").castTo(DataType.FLOAT).data().asFloat();
+        float[] g = vector(prefix + ".weight"), bias = vector(prefix + ".bias");
         float[] y = new float[x.length];
         for (int r = 0; r < rows; r++) {
             double mean = 0, var = 0;
@@ -148,6 +149,14 @@ final class KvCache {
             for (int i = 0; i < C; i++) y[r * C + i] = (float) ((x[r * C + i] - mean) * inv * g[i] + bias[i]);
         }
         return y;
+    }
+
+    private INDArray matrix(String name) {
+        return matrices.computeIfAbsent(name, k -> params.get(k).castTo(DataType.FLOAT));
+    }
+
+    private float[] vector(String name) {
+        return vectors.computeIfAbsent(name, k -> params.get(k).castTo(DataType.FLOAT).dup('c').data().asFloat());
     }
 
     private static void addInPlace(float[] x, float[] y) {

@@ -98,6 +98,13 @@ public final class RewardModel {
         return PromptResponse.ids(prompt, response, !ended);
     }
 
+    /** The weights of the reward (or value) model in {@code dir}; refused when the directory has no scalar head. */
+    public static Gpt2Weights load(Path dir) {
+        Gpt2Weights w = HfCheckpoint.load(dir);
+        if (!w.hasScoreHead()) throw new AnchorException(dir + " is not a reward model: its config.json does not name GPT2ForSequenceClassification");
+        return w;
+    }
+
     public static void save(Gpt2Weights weights, Normalization n, Path dir) {
         HfCheckpoint.save(weights, dir, DType.F32);
         try {

@@ -1,4 +1,4 @@
-package anchor.cli;
+package anchor.data;
 
 import anchor.AnchorException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A prompt-only dataset in TRL's JSONL format: one object a line with a text field {@code prompt}. */
-final class PromptFile {
-    private PromptFile() {
+public final class PromptJsonl {
+    private PromptJsonl() {
     }
 
-    static List<String> read(Path file) {
+    public static List<String> read(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
