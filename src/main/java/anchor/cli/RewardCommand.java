@@ -135,9 +135,11 @@ final class RewardCommand implements Runnable {
             Gpt2Model rm = rewardModel(model);
             Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
             int[] ids = PromptResponse.ids(tok.encode(prompt), tok.encode(response), true);
-            double raw = RewardModel.scores(rm, List.of(ids), 1)[0], r = RewardModel.normalization(model).apply(raw);
+            var n = RewardModel.normalization(model);
+            double raw = RewardModel.scores(rm, List.of(ids), 1)[0], r = n.apply(raw);
             var o = spec.commandLine().getOut();
-            o.printf(java.util.Locale.ROOT, "reward %.6f (raw score %.6f)%n", r, raw);
+            if (n.equals(RewardModel.Normalization.IDENTITY)) o.printf(java.util.Locale.ROOT, "reward %.6f%n", r);
+            else o.printf(java.util.Locale.ROOT, "reward %.6f (raw score %.6f, normalised with the stored gain and bias)%n", r, raw);
             if (common.json) Common.printJson(o, Map.of("reward", r, "raw_score", raw));
         }
     }

@@ -66,6 +66,15 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
         return new Gpt2Weights(config, t);
     }
 
+    /** These weights with one existing tensor's values replaced (same shape). */
+    public Gpt2Weights with(String name, float[] values) {
+        Tensor old = tensors.get(name);
+        if (old == null || old.data().length != values.length) throw new IllegalArgumentException("no tensor " + name + " of " + values.length + " values");
+        Map<String, Tensor> t = new LinkedHashMap<>(tensors);
+        t.put(name, new Tensor(values, old.shape()));
+        return new Gpt2Weights(config, t);
+    }
+
     /** These weights without a scalar head (the trunk and the LM head). */
     public Gpt2Weights withoutScoreHead() {
         Map<String, Tensor> t = new LinkedHashMap<>(tensors);

@@ -21,8 +21,10 @@ import java.util.List;
  * A reward model: a GPT-2 trunk and a scalar head, whose score of prompt + response is read at the sequence's last
  * token — the {@code <|endoftext|>} that ends a finished response (TRL appends it to every chosen and rejected text).
  * After training it is normalised so that the initial policy's own samples score mean 0 and standard deviation 1
- * (Ziegler et al. 2019, §2.2): r = gain · score + bias, the two numbers stored beside the model in
- * {@value #NORMALIZATION}. Saved as a Hugging Face {@code GPT2ForSequenceClassification} directory.
+ * (Ziegler et al. 2019, §2.2): r = gain · score + bias. Saved as a Hugging Face {@code GPT2ForSequenceClassification}
+ * directory with the normalisation folded into the weights ({@link Normalization#foldInto}), so that the class's own
+ * score already is r; {@value #NORMALIZATION} records the folded gain and bias (directories written before the fold
+ * hold an unfolded gain and bias there, which {@link #normalization} still applies).
  */
 public final class RewardModel {
     private RewardModel() {
@@ -46,6 +48,23 @@ public final class RewardModel {
             if (!(var > 0)) throw new AnchorException("cannot normalise the reward: all " + scores.length + " scores are equal");
             double gain = 1 / Math.sqrt(var);
             return new Normalization(gain, -mean * gain);
+        }
+
+        /**
+         * The same reward model with r = gain · score + bias computed by the weights themselves: the head is scaled,
+         * {@code w' = gain · w}, and the bias enters through the final layer norm's shift, which only the head reads:
+         * {@code ln_f.bias += bias · w' / |w'|²} adds exactly {@code w' · (bias · w' / |w'|²) = bias} to every score.
+         */
+        public Gpt2Weights foldInto(Gpt2Weights w) {
+            float[] head = w.get(Gpt2Weights.SCORE).clone(), shift = w.get("ln_f.bias").clone();
+            double norm2 = 0;
+            for (int i = 0; i < head.length; i++) {
+                head[i] = (float) (gain * head[i]);
+                norm2 += (double) head[i] * head[i];
+            }
+            if (!(norm2 > 0)) throw new AnchorException("cannot fold the normalisation into a zero score head");
+            for (int i = 0; i < shift.length; i++) shift[i] = (float) (shift[i] + bias * head[i] / norm2);
+            return w.withScoreHead(head).with("ln_f.bias", shift);
         }
     }
 
@@ -105,16 +124,22 @@ public final class RewardModel {
         return w;
     }
 
+    /** Writes the model with {@code n} folded into its weights, and the folded gain and bias beside it. */
     public static void save(Gpt2Weights weights, Normalization n, Path dir) {
-        HfCheckpoint.save(weights, dir, DType.F32);
+        HfCheckpoint.save(n.foldInto(weights), dir, DType.F32);
         try {
-            Files.writeString(dir.resolve(NORMALIZATION), new ObjectMapper().createObjectNode().put("gain", n.gain()).put("bias", n.bias()).toString() + "\n");
+            var json = new ObjectMapper().createObjectNode().put("gain", 1.0).put("bias", 0.0);
+            json.putObject("folded_into_weights").put("gain", n.gain()).put("bias", n.bias());
+            Files.writeString(dir.resolve(NORMALIZATION), json.toString() + "\n");
         } catch (IOException e) {
             throw new AnchorException("cannot write " + dir.resolve(NORMALIZATION) + ": " + e.getMessage(), e);
         }
     }
 
-    /** The normalisation stored with a reward model (the identity when the directory has none). */
+    /**
+     * The normalisation still to apply to a reward model's scores: the identity for the directories written now (the
+     * gain and bias are folded into the weights) and for any directory without {@value #NORMALIZATION}.
+     */
     public static Normalization normalization(Path dir) {
         Path f = dir.resolve(NORMALIZATION);
         if (!Files.exists(f)) return Normalization.IDENTITY;

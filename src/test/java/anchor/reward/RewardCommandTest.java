@@ -40,8 +40,8 @@ class RewardCommandTest {
         Cli.Result score = Cli.run("reward", "score", "--json", "--model", out.resolve("model").toString(), "--prompt", "<|endoftext|>The dog sings.",
                 "--response", " A kind cat smiles.");
         assertThat(score.code()).as(score.err()).isZero();
-        var n = RewardModel.normalization(out.resolve("model"));
-        assertThat(score.json().get("reward").asDouble()).isCloseTo(n.apply(score.json().get("raw_score").asDouble()), within(1e-12));
+        assertThat(score.json().get("reward").asDouble()).as("the normalisation is folded into the saved weights")
+                .isCloseTo(score.json().get("raw_score").asDouble(), within(1e-12));
 
         Cli.Result eval = Cli.run("reward", "eval", "--json", "--model", out.resolve("model").toString(), "--data", data.toString(), "--samples", "4");
         assertThat(eval.code()).as(eval.err()).isZero();

@@ -110,8 +110,13 @@ class RewardTest {
         assertThat(var).isCloseTo(1, within(1e-12));
         var w = RewardModel.init(TestModels.allRandom(C, 3), 4);
         RewardModel.save(w, n, dir.resolve("rm"));
-        assertThat(RewardModel.normalization(dir.resolve("rm"))).isEqualTo(n);
+        assertThat(RewardModel.normalization(dir.resolve("rm"))).as("folded into the weights: nothing left to apply").isEqualTo(RewardModel.Normalization.IDENTITY);
         assertThat(RewardModel.normalization(dir)).as("none stored: the identity").isEqualTo(RewardModel.Normalization.IDENTITY);
-        assertThat(anchor.checkpoint.HfCheckpoint.load(dir.resolve("rm")).hasScoreHead()).isTrue();
+        var saved = RewardModel.load(dir.resolve("rm"));
+        var batch = anchor.gpt2.TokenBatch.bucketed(new int[][]{{5, 9, 2, 7}, {3, 1}}, false, C.nPositions());
+        double[] raw = RewardModel.lastTokenScores(anchor.gpt2.Gpt2Model.of(w), batch), folded = RewardModel.lastTokenScores(anchor.gpt2.Gpt2Model.of(saved), batch);
+        for (int b = 0; b < raw.length; b++) {
+            assertThat(folded[b]).as("row %d: the saved model's own score is gain·score + bias", b).isCloseTo(n.apply(raw[b]), within(1e-5));
+        }
     }
 }
