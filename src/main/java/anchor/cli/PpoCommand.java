@@ -33,12 +33,18 @@ final class PpoCommand implements Runnable {
     Path policyDir;
     @Option(names = "--reference", paramLabel = "DIR", description = "Default: the policy's initial weights.")
     Path referenceDir;
-    @Option(names = "--reference-dtype", defaultValue = "fp32", description = "fp32 or fp16 storage of the frozen reference (document 1, \"The Memory Problem\").")
+    @Option(names = "--reference-dtype", defaultValue = "fp32", description = "fp32, fp16 (half-precision storage) or cpu (plain-Java float64 forward) for the frozen reference (document 1, \"The Memory Problem\").")
     String referenceDtype;
+    @Option(names = "--kl-every", defaultValue = "1", paramLabel = "N", description = "Run the reference every N updates and hold the last mean per-token KL in between (document 1's option 3; default ${DEFAULT-VALUE}: every update).")
+    int klEvery;
+    @Option(names = "--eval-every", paramLabel = "N", description = "Sample the evaluation prompts every N updates: eval/gold, eval/well_formed (grammatical), eval/kl, eval/distinct_2, eval/length (default: 10 with evaluation prompts, else 0 = never).")
+    Integer evalEvery;
+    @Option(names = "--eval-prompts", paramLabel = "FILE.jsonl", description = "Evaluation prompts (default: the world's 64 held-out prompts when --prompts is not given).")
+    Path evalPromptsFile;
     @Option(names = "--reward-model", paramLabel = "DIR", description = "Default: the world's, trained once into runs/reward-world.")
     Path rewardDir;
-    @Option(names = "--value-model", paramLabel = "DIR", description = "Default: the reward model (TRL's design).")
-    Path valueDir;
+    @Option(names = "--value-model", paramLabel = "DIR|shared", description = "Default: a copy of the reward model (TRL's design); shared: a zero scalar head on the policy's own trunk (Ziegler et al.).")
+    String valueModel;
     @Option(names = "--prompts", paramLabel = "FILE.jsonl", description = "JSONL with a \"prompt\" field per line (default: the world's 512 training prompts).")
     Path promptsFile;
     @Option(names = "--steps", defaultValue = "50", description = "PPO updates (default ${DEFAULT-VALUE}).")
@@ -88,18 +94,34 @@ final class PpoCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The world's judge: its gold reward, and its exact grammar checker. */
+    static final anchor.ppo.Judge WORLD_JUDGE = new anchor.ppo.Judge() {
+        @Override
+        public double gold(int[] responseIds) {
+            return GoldReward.of(PreferenceData.responseText(responseIds));
+        }
+
+        @Override
+        public boolean wellFormed(int[] responseIds) {
+            return anchor.world.Language.isGrammatical(PreferenceData.responseText(responseIds));
+        }
+    };
+
+    private boolean shared() {
+        return "shared".equalsIgnoreCase(valueModel);
+    }
+
     @Override
     public void run() {
         var err = spec.commandLine().getErr();
         Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir),
-                "--reward-model", Common.str(rewardDir), "--value-model", Common.str(valueDir));
+                "--reward-model", Common.str(rewardDir), "--value-model", shared() ? null : valueModel);
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
         PpoSettings s = PpoSettings.DEFAULTS.withSteps(steps).withBatch(batch).withPpoEpochs(ppoEpochs).withMiniBatches(miniBatches).withLr(lr)
                 .withTemperature(temperature).withResponseLength(responseLength).withMissingEosPenalty(missingEosPenalty == null ? Double.NaN : missingEosPenalty)
-                .withWhitenRewards(whitenRewards).withGae(gamma, lam).withClip(cliprange, cliprangeValue).withVfCoef(vfCoef).withSeed(seed);
+                .withWhitenRewards(whitenRewards).withGae(gamma, lam).withClip(cliprange, cliprangeValue).withVfCoef(vfCoef).withKlEvery(klEvery).withSeed(seed);
         var placement = anchor.reference.ReferenceModel.Placement.parse(referenceDtype);
-        PpoRun.checkPlacement(placement);
         KlController controller = targetKl == null ? KlController.fixed(klCoef) : KlController.adaptive(klCoef, targetKl, horizon);
         Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
         List<int[]> prompts = new ArrayList<>();
@@ -109,17 +131,22 @@ final class PpoCommand implements Runnable {
         } else {
             for (String p : anchor.data.PromptJsonl.read(promptsFile)) prompts.add(tok.encode(p));
         }
+        List<int[]> evalPrompts = new ArrayList<>();
+        if (evalPromptsFile != null) for (String p : anchor.data.PromptJsonl.read(evalPromptsFile)) evalPrompts.add(tok.encode(p));
+        else if (promptsFile == null) for (String p : PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, 64)) evalPrompts.add(tok.encode(p));
+        int every = evalEvery != null ? evalEvery : evalPrompts.isEmpty() ? 0 : 10;
+        if (every > 0 && evalPrompts.isEmpty()) throw new AnchorException("--eval-every needs --eval-prompts FILE.jsonl (with --prompts given, there are no default evaluation prompts)");
+        s = s.withEvalEvery(every);
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         Gpt2Weights policy = HfCheckpoint.load(policyPath).withoutScoreHead();
         Gpt2Weights reference = referenceDir == null ? policy : HfCheckpoint.load(referenceDir).withoutScoreHead();
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
         Gpt2Weights reward = RewardModel.load(rm);
-        Gpt2Weights value = valueDir == null ? reward : RewardModel.load(valueDir);
+        Gpt2Weights value = shared() ? null : valueModel == null ? reward : RewardModel.load(Path.of(valueModel));
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
-                value, valueDir == null ? "reward model" : valueDir.toAbsolutePath().toString(), prompts,
-                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(),
-                promptsFile == null ? ids -> GoldReward.of(PreferenceData.responseText(ids)) : null);
+                value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,
+                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? WORLD_JUDGE : null, evalPrompts);
         PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), out, saveEvery, !noProgress, err);
         Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
         var o = spec.commandLine().getOut();

@@ -167,7 +167,7 @@ public final class Gpt2Model implements LanguageModel {
         return tokenLogProbs(batch, 1.0);
     }
 
-    /** As {@link #tokenLogProbs(TokenBatch)}, from logits divided by {@code temperature} (PPO's sampling distribution). */
+    @Override
     public double[][] tokenLogProbs(TokenBatch batch, double temperature) {
         batch.validate(config);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);

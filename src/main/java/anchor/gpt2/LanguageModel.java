@@ -7,6 +7,9 @@ public interface LanguageModel {
     /** (B, T−1): {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])}, 0 where the target is padding. */
     double[][] tokenLogProbs(TokenBatch batch);
 
+    /** As {@link #tokenLogProbs(TokenBatch)}, from logits divided by {@code temperature} (PPO's sampling distribution). */
+    double[][] tokenLogProbs(TokenBatch batch, double temperature);
+
     /** Parameters that an optimizer may change (0 for a frozen reference). */
     long trainableParameterCount();
 

@@ -2,13 +2,11 @@ package anchor.ppo;
 
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.KlEstimators;
-import anchor.logprobs.TokenLogProbs;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.Arrays;
 
 /**
@@ -50,38 +48,54 @@ public final class PpoExplain {
                             double[] values, double[] advantages, double[] returns) {
     }
 
-    public static Explained of(Gpt2Model policy, Gpt2Model reference, Gpt2Model rewardModel, RewardModel.Normalization normalization,
+    public static Explained of(Gpt2Model policy, LanguageModel reference, Gpt2Model rewardModel, RewardModel.Normalization normalization,
                                Gpt2Model valueModel, int[] prompt, int[] response, Settings s) {
-        if (prompt.length == 0) throw new AnchorException("empty prompt: the first response token needs context");
-        int[] y = truncateAfterEos(response);
-        if (y.length == 0) throw new AnchorException("empty response");
-        int P = prompt.length, n = y.length;
-        int[] seq = Arrays.copyOf(prompt, P + n);
-        System.arraycopy(y, 0, seq, P, n);
-        TokenBatch batch = TokenBatch.bucketed(new int[][]{seq}, false, policy.config().nPositions()); // right-padded: a few shapes, not one per length
-        double[] logp = responseLogProbs(policy, batch, P, n, s.temperature());
-        double[] ref = responseLogProbs(reference, batch, P, n, s.temperature());
-        double[] kl = new double[n];
-        for (int t = 0; t < n; t++) kl[t] = s.estimator().of(logp[t] - ref[t]);
-        double score = normalization.apply(RewardModel.lastTokenScores(rewardModel, batch)[0]);
-        boolean ended = y[n - 1] == Gpt2Tokenizer.EOT_ID;
-        if (!ended && !Double.isNaN(s.missingEosPenalty())) score -= s.missingEosPenalty();
-        double[] rewards = PpoMath.shapedRewards(kl, s.klCoef(), score, n - 1);
-        double[] v = Arrays.copyOfRange(valueModel.scores(batch)[0], P - 1, P - 1 + n);   // V at the position predicting y_t
-        double[] adv = PpoMath.gae(rewards, v, s.gamma(), s.lam());
-        return new Explained(y, logp, ref, kl, score, rewards, v, adv, PpoMath.returns(adv, v));
+        var models = new PpoTrainer.Models(policy, reference, rewardModel, normalization, valueModel);
+        return batch(models, new int[][]{prompt}, new int[][]{response}, s, Double.NaN)[0];
+    }
+
+    /**
+     * Steps 2–4 for a batch of responses, one forward pass of each model over all rows (right-padded, bucketed
+     * lengths). With {@code heldKl} a number, the reference is not run: every token's KL is that value (document 1's
+     * periodic KL, option 3) and {@code refLogprobs} are NaN.
+     */
+    public static Explained[] batch(PpoTrainer.Models m, int[][] prompts, int[][] responses, Settings s, double heldKl) {
+        int B = prompts.length;
+        int[][] y = new int[B][], seqs = new int[B][];
+        for (int b = 0; b < B; b++) {
+            if (prompts[b].length == 0) throw new AnchorException("empty prompt: the first response token needs context");
+            y[b] = truncateAfterEos(responses[b]);
+            if (y[b].length == 0) throw new AnchorException("empty response");
+            seqs[b] = Arrays.copyOf(prompts[b], prompts[b].length + y[b].length);
+            System.arraycopy(y[b], 0, seqs[b], prompts[b].length, y[b].length);
+        }
+        TokenBatch batch = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions()); // right-padded: a few shapes, not one per length
+        double[][] logp = m.policy().tokenLogProbs(batch, s.temperature());                   // (B, L−1)
+        double[][] ref = Double.isNaN(heldKl) ? m.reference().tokenLogProbs(batch, s.temperature()) : null; // (B, L−1)
+        double[] raw = RewardModel.lastTokenScores(m.reward(), batch);                        // (B)
+        double[][] values = m.value().scores(batch);                                          // (B, L)
+        Explained[] out = new Explained[B];
+        for (int b = 0; b < B; b++) {
+            int P = prompts[b].length, n = y[b].length;
+            double[] lp = Arrays.copyOfRange(logp[b], P - 1, P - 1 + n), rl = new double[n], kl = new double[n];
+            for (int t = 0; t < n; t++) {
+                rl[t] = ref == null ? Double.NaN : ref[b][P - 1 + t];
+                kl[t] = ref == null ? heldKl : s.estimator().of(lp[t] - rl[t]);
+            }
+            double score = m.normalization().apply(raw[b]);
+            boolean ended = y[b][n - 1] == Gpt2Tokenizer.EOT_ID;
+            if (!ended && !Double.isNaN(s.missingEosPenalty())) score -= s.missingEosPenalty();
+            double[] rewards = PpoMath.shapedRewards(kl, s.klCoef(), score, n - 1);
+            double[] v = Arrays.copyOfRange(values[b], P - 1, P - 1 + n);                      // V at the position predicting y_t
+            double[] adv = PpoMath.gae(rewards, v, s.gamma(), s.lam());
+            out[b] = new Explained(y[b], lp, rl, kl, score, rewards, v, adv, PpoMath.returns(adv, v));
+        }
+        return out;
     }
 
     /** The response up to and including its first {@code <|endoftext|>} (TRL's truncation at the stop token). */
     public static int[] truncateAfterEos(int[] response) {
         for (int t = 0; t < response.length; t++) if (response[t] == Gpt2Tokenizer.EOT_ID) return Arrays.copyOf(response, t + 1);
         return response;
-    }
-
-    /** log softmax(logits / T) of each response token, from one forward of prompt + response. */
-    static double[] responseLogProbs(Gpt2Model m, TokenBatch batch, int P, int n, double temperature) {
-        INDArray logits = m.logits(batch);                                                     // (1, L, V)
-        double[] all = TokenLogProbs.gather(temperature == 1 ? logits : logits.div(temperature), batch)[0]; // (T−1)
-        return Arrays.copyOfRange(all, P - 1, P - 1 + n);
     }
 }

@@ -1,8 +1,10 @@
 package anchor.ppo;
 
 import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
+import anchor.gpt2.LanguageModel;
 import anchor.kl.KlEstimators;
 import anchor.reference.ReferenceModel;
 import anchor.reward.RewardModel;
@@ -11,15 +13,17 @@ import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 /**
  * A whole PPO run in a run directory, as {@code anchor ppo} starts it: the four models (document 3, "Why DPO?": policy,
- * reference, reward and value model), their memory printed, {@link PpoTrainer} in the run loop (resuming a checkpoint
- * of the same run), and the final policy and value model written to {@code out/model} and {@code out/value}.
+ * reference, reward and value model — three with a shared trunk), their memory printed, {@link PpoTrainer} in the run
+ * loop (resuming a checkpoint of the same run), the final policy written to {@code out/model} and the value model to
+ * {@code out/value}, and the process's peak resident memory measured at the end.
  */
 public final class PpoRun {
     private PpoRun() {
@@ -27,50 +31,62 @@ public final class PpoRun {
 
     /**
      * What a run trains with; the ids identify the inputs in the saved settings. The value model starts from
-     * {@code value} (TRL's default: the reward model's weights).
+     * {@code value} (TRL's default: the reward model's weights); {@code value} null is Ziegler's design, a zero
+     * scalar head on the policy's own trunk.
      */
     public record Inputs(Gpt2Weights policy, String policyId, Gpt2Weights reference, String referenceId, ReferenceModel.Placement referencePlacement, Gpt2Weights reward,
                          RewardModel.Normalization normalization, String rewardId, Gpt2Weights value, String valueId,
-                         List<int[]> prompts, String promptsId, ToDoubleFunction<int[]> gold) {
+                         List<int[]> prompts, String promptsId, Judge judge, List<int[]> evalPrompts) {
     }
 
-    public record Outcome(RunLoop.Result result, Gpt2Model policy, long[] modelBytes) {
+    public record Outcome(RunLoop.Result result, Gpt2Model policy, long[] modelBytes, long peakResidentBytes) {
     }
 
-    /**
-     * Chapter 2's reference in the placement asked for (document 1, "The Memory Problem"): FP32, or FP16 storage cast
-     * to FP32 where used. The CPU placement's plain-Java forward gives log-probs at T = 1 only, not the logits PPO
-     * divides by T, so it is refused here.
-     */
-    static Gpt2Model reference(Gpt2Weights w, ReferenceModel.Placement placement) {
-        checkPlacement(placement);
-        return (Gpt2Model) ReferenceModel.create(Gpt2Model.of(w), placement);
+    /** Chapter 2's reference in the placement asked for (document 1, "The Memory Problem"): FP32, FP16 or plain-Java CPU. */
+    static LanguageModel reference(Gpt2Weights w, ReferenceModel.Placement placement) {
+        return ReferenceModel.create(w.withoutScoreHead(), placement);
     }
 
-    /** Refuses the placements PPO cannot use (before any model is loaded). */
-    public static void checkPlacement(ReferenceModel.Placement placement) {
-        if (placement == ReferenceModel.Placement.CPU) {
-            throw new anchor.AnchorException("--reference-dtype cpu is not available in PPO yet (its plain-Java forward has no temperature); use fp32 or fp16");
-        }
+    /** The policy model: with a zero scalar head when its trunk also serves as the value model (Ziegler et al.). */
+    static Gpt2Model policy(Gpt2Weights w, boolean sharedTrunk) {
+        Gpt2Config c = w.config();
+        return Gpt2Model.of(sharedTrunk ? w.withScoreHead(new float[c.nEmbd()]) : w.withoutScoreHead());
     }
 
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
-        var models = new PpoTrainer.Models(Gpt2Model.of(in.policy()), reference(in.reference(), in.referencePlacement()),
-                Gpt2Model.of(in.reward()).frozenCopy(), in.normalization(), Gpt2Model.of(in.value()));
-        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), models.value().parameterBytes()};
-        log.printf("anchor: four models resident: policy %.1f MB, reference %.1f MB, reward %.1f MB, value %.1f MB (parameters only)%n",
-                bytes[0] / 1e6, bytes[1] / 1e6, bytes[2] / 1e6, bytes[3] / 1e6);
+        boolean shared = in.value() == null;
+        Gpt2Model policy = policy(in.policy(), shared);
+        var models = new PpoTrainer.Models(policy, reference(in.reference(), in.referencePlacement()),
+                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), shared ? policy : Gpt2Model.of(in.value()));
+        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), shared ? 0 : models.value().parameterBytes()};
+        log.printf("anchor: %s models resident: policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB, value %s (parameters only)%n",
+                shared ? "three" : "four", bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6,
+                shared ? "on the policy's trunk" : String.format("%.1f MB", bytes[3] / 1e6));
         ObjectNode id = new ObjectMapper().valueToTree(s);
         // steps stay in the identity: the learning rate decays over --steps, so a longer run is another run
         id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
-                .put("policy", in.policyId()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId()).put("value_model", in.valueId())
-                .put("prompts", in.promptsId());
-        var trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.gold());
+                .put("policy", in.policyId()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId())
+                .put("value_model", shared ? "shared trunk" : in.valueId()).put("prompts", in.promptsId());
+        var trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge(), in.evalPrompts());
         RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("ppo", s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS));
         if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
-        HfCheckpoint.save(models.policy().weights(), out.resolve("model"), DType.F32);
+        HfCheckpoint.save(policy.weights().withoutScoreHead(), out.resolve("model"), DType.F32);
         HfCheckpoint.save(models.value().weights(), out.resolve("value"), DType.F32);
-        return new Outcome(r, models.policy(), bytes);
+        long peak = peakResidentBytes();
+        if (peak > 0) log.printf("anchor: peak resident memory of this process: %.0f MiB%n", peak / (1024.0 * 1024.0));
+        return new Outcome(r, policy, bytes, peak);
+    }
+
+    /** The process's peak resident set (Linux's VmHWM), or −1 where it cannot be read. */
+    public static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 }

@@ -22,13 +22,16 @@ import anchor.kl.KlEstimators;
  * @param cliprangeValue    ε of the clipped value loss (TRL: 0.2)
  * @param vfCoef            weight of the value loss (TRL: 0.1)
  * @param maxGradNorm       global-norm clipping over policy and value together (TRL: 1.0; 0: off)
+ * @param klEvery           run the reference every N updates and hold the last mean per-token KL in between
+ *                          (document 1, "The Memory Problem", option 3); 1: every update, as TRL
+ * @param evalEvery         sample the evaluation prompts every N updates (before the update) and log eval/*; 0: never
  * @param seed              seed of the prompt order, the sampling and the minibatch shuffles
  */
 public record PpoSettings(int steps, int batch, int miniBatches, int ppoEpochs, double lr, double temperature, int responseLength,
                           double missingEosPenalty, boolean whitenRewards, double gamma, double lam, double cliprange,
-                          double cliprangeValue, double vfCoef, double maxGradNorm, long seed) {
+                          double cliprangeValue, double vfCoef, double maxGradNorm, int klEvery, int evalEvery, long seed) {
 
-    public static final PpoSettings DEFAULTS = new PpoSettings(50, 16, 1, 4, 1e-5, 0.7, 40, Double.NaN, false, 1.0, 0.95, 0.2, 0.2, 0.1, 1.0, 0);
+    public static final PpoSettings DEFAULTS = new PpoSettings(50, 16, 1, 4, 1e-5, 0.7, 40, Double.NaN, false, 1.0, 0.95, 0.2, 0.2, 0.1, 1.0, 1, 0, 0);
 
     public PpoSettings {
         if (steps < 1) throw new AnchorException("--steps must be >= 1, got " + steps);
@@ -44,6 +47,8 @@ public record PpoSettings(int steps, int batch, int miniBatches, int ppoEpochs, 
         if (!(gamma >= 0 && gamma <= 1) || !(lam >= 0 && lam <= 1)) throw new AnchorException("--gamma and --lam must be in [0, 1]");
         if (!(cliprange > 0) || !(cliprangeValue > 0)) throw new AnchorException("--cliprange and --cliprange-value must be > 0");
         if (!(vfCoef >= 0) || !(maxGradNorm >= 0)) throw new AnchorException("--vf-coef and --max-grad-norm must be >= 0");
+        if (klEvery < 1) throw new AnchorException("--kl-every must be >= 1, got " + klEvery);
+        if (evalEvery < 0) throw new AnchorException("--eval-every must be >= 0 (0: no evaluation), got " + evalEvery);
     }
 
     /** The settings of steps 2–4 for {@link PpoExplain}, with the controller's current β and this estimator. */
@@ -52,54 +57,62 @@ public record PpoSettings(int steps, int batch, int miniBatches, int ppoEpochs, 
     }
 
     public PpoSettings withSteps(int v) {
-        return new PpoSettings(v, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(v, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withBatch(int v) {
-        return new PpoSettings(steps, v, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, v, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withMiniBatches(int v) {
-        return new PpoSettings(steps, batch, v, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, v, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withPpoEpochs(int v) {
-        return new PpoSettings(steps, batch, miniBatches, v, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, v, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withLr(double v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, v, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, v, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withTemperature(double v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, v, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, v, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withResponseLength(int v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, v, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, v, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withMissingEosPenalty(double v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, v, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, v, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withWhitenRewards(boolean v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, v, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, v, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withGae(double gammaValue, double lamValue) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gammaValue, lamValue, cliprange, cliprangeValue, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gammaValue, lamValue, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withClip(double policyClip, double valueClip) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, policyClip, valueClip, vfCoef, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, policyClip, valueClip, vfCoef, maxGradNorm, klEvery, evalEvery, seed);
     }
 
     public PpoSettings withVfCoef(double v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, v, maxGradNorm, seed);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, v, maxGradNorm, klEvery, evalEvery, seed);
+    }
+
+    public PpoSettings withKlEvery(int v) {
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, v, evalEvery, seed);
+    }
+
+    public PpoSettings withEvalEvery(int v) {
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, v, seed);
     }
 
     public PpoSettings withSeed(long v) {
-        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, v);
+        return new PpoSettings(steps, batch, miniBatches, ppoEpochs, lr, temperature, responseLength, missingEosPenalty, whitenRewards, gamma, lam, cliprange, cliprangeValue, vfCoef, maxGradNorm, klEvery, evalEvery, v);
     }
 }

@@ -3,10 +3,11 @@ package anchor.ppo;
 import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.KlEstimators;
+import anchor.reference.PeriodicKl;
 import anchor.reward.RewardModel;
-import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 
 /**
  * PPO as TRL's {@code PPOTrainer}, one update per run-loop step:
@@ -36,14 +36,24 @@ import java.util.function.ToDoubleFunction;
  *               AdamW on both, the learning rate decaying linearly to 0
  * 6. β          the KL controller sees the batch's mean per-sequence KL
  * </pre>
+ * The value model is TRL's separate network, or — when {@link Models#value()} is the policy itself — Ziegler et al.'s
+ * scalar head on the policy's trunk, both losses then flowing into one trunk through one optimizer. With
+ * {@code klEvery} N &gt; 1 the reference runs only every N updates and the last batch's mean per-token KL stands in for
+ * every token's KL in between (document 1's option 3, where it really enters the rewards).
  * Gradients are exact: ∂L/∂log π and ∂L/∂V of each token ({@link PpoMath}) are fed as the graphs' loss weights.
  * Dropout is off in all four models. Metrics under TRL's names, plus {@code objective/kl_coef},
- * {@code objective/gold} (when a true reward is given) and {@code val/var_explained}. Not logged:
+ * {@code objective/gold} (when a {@link Judge} is given), {@code val/var_explained} and {@code eval/*} ({@link PpoMetrics}). Not logged:
  * {@code policy/entropy_avg}, which needs the whole vocabulary's logits at every trained token.
  */
 public final class PpoTrainer implements RunLoop.Trainer {
-    /** The four models: the policy and value model are trained; the reference and the reward model are frozen. */
-    public record Models(Gpt2Model policy, Gpt2Model reference, Gpt2Model reward, RewardModel.Normalization normalization, Gpt2Model value) {
+    /**
+     * The four models: the policy and value model are trained; the reference and the reward model are frozen. A value
+     * model that is the policy (the same object, with a scalar head) is Ziegler's shared trunk: three models.
+     */
+    public record Models(Gpt2Model policy, LanguageModel reference, Gpt2Model reward, RewardModel.Normalization normalization, Gpt2Model value) {
+        public boolean sharedTrunk() {
+            return value == policy;
+        }
     }
 
     public static final MetricsLog.Layout METRICS = new MetricsLog.Layout(List.of(),
@@ -56,19 +66,32 @@ public final class PpoTrainer implements RunLoop.Trainer {
     private final PpoSettings s;
     private final KlController controller;
     private final KlEstimators.Estimator estimator;
-    private final ToDoubleFunction<int[]> gold;
+    private final Judge judge;
+    private final List<int[]> evalPrompts;
+    private final PeriodicKl periodic;
     private final AdamW policyOpt, valueOpt;
 
-    /** @param gold the true reward of a response's token ids, where the setting knows it (null: not logged) */
-    public PpoTrainer(Models m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, ToDoubleFunction<int[]> gold) {
+    /**
+     * @param judge       the true reward and well-formedness of a response, where the setting knows them (null: not logged)
+     * @param evalPrompts the prompts sampled every {@code s.evalEvery()} updates (empty: no evaluation)
+     */
+    public PpoTrainer(Models m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge, List<int[]> evalPrompts) {
+        if (m.sharedTrunk() && !m.policy().hasScoreHead()) throw new anchor.AnchorException("a shared-trunk value model needs a scalar head on the policy");
+        if (s.evalEvery() > 0 && evalPrompts.isEmpty()) throw new anchor.AnchorException("--eval-every needs evaluation prompts");
         this.m = m;
         this.prompts = prompts;
         this.s = s;
         this.controller = controller;
         this.estimator = estimator;
-        this.gold = gold;
+        this.judge = judge;
+        this.evalPrompts = evalPrompts;
+        this.periodic = new PeriodicKl(s.klEvery());
         this.policyOpt = AdamW.standard(s.lr());
-        this.valueOpt = AdamW.standard(s.lr());
+        this.valueOpt = m.sharedTrunk() ? null : AdamW.standard(s.lr());
+    }
+
+    public PpoTrainer(Models m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
+        this(m, prompts, s, controller, estimator, judge, List.of());
     }
 
     /** One batch of rollouts after steps 1–4: the responses, their per-token quantities, whitened advantages. */
@@ -81,10 +104,10 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[][] pr = new int[B][];
         for (int b = 0; b < B; b++) pr[b] = prompts.get(idx[b]);
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + step, true));
-        PpoExplain.Explained[] rows = new PpoExplain.Explained[B];
-        for (int b = 0; b < B; b++) {
-            rows[b] = PpoExplain.of(m.policy(), m.reference(), m.reward(), m.normalization(), m.value(), pr[b], resp[b], s.explain(controller.beta(), estimator));
-        }
+        double held = Double.NaN;
+        if (!periodic.due(step)) held = periodic.held();
+        PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
+        if (Double.isNaN(held)) periodic.hold(meanTokenKl(rows));
         double[][] adv = new double[B][], ret = new double[B][];
         int[][] mask = new int[B][];
         double[][] rewards = new double[B][];
@@ -101,13 +124,25 @@ public final class PpoTrainer implements RunLoop.Trainer {
         return new Batch(pr, rows, PpoMath.whiten(adv, mask, true), ret);
     }
 
+    /** The mean per-token KL of a batch: what option 3 holds until the reference runs again. */
+    private static double meanTokenKl(PpoExplain.Explained[] rows) {
+        double sum = 0;
+        int n = 0;
+        for (PpoExplain.Explained e : rows) for (double k : e.kl()) {
+            sum += k;
+            n++;
+        }
+        return sum / n;
+    }
+
     @Override
     public Map<String, Object> step(int step) {
+        Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? PpoMetrics.evaluate(m, evalPrompts, s, judge) : Map.of();
         Batch batch = rollout(step);
         double lr = s.lr() * (1 - (double) step / s.steps());
         policyOpt.setLearningRate(lr);
-        valueOpt.setLearningRate(lr);
-        Stats st = new Stats();
+        if (valueOpt != null) valueOpt.setLearningRate(lr);
+        PpoMetrics.Stats st = new PpoMetrics.Stats();
         int size = s.batch() / s.miniBatches();
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
             List<Integer> order = new ArrayList<>();
@@ -115,8 +150,9 @@ public final class PpoTrainer implements RunLoop.Trainer {
             Collections.shuffle(order, new Random((s.seed() * 1_000_003L + step) * 31 + epoch));
             for (int from = 0; from < s.batch(); from += size) minibatch(batch, order.subList(from, from + size), st);
         }
-        Map<String, Object> row = objective(batch);
+        Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge);
         row.putAll(st.metrics());
+        row.putAll(eval);
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * s.batch());
         controller.update((Double) row.get("objective/kl"), s.batch());
@@ -124,7 +160,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
     }
 
     /** One minibatch update of policy and value from the clipped losses. */
-    private void minibatch(Batch batch, List<Integer> rows, Stats st) {
+    private void minibatch(Batch batch, List<Integer> rows, PpoMetrics.Stats st) {
         int R = rows.size();
         int[][] seqs = new int[R][];
         for (int r = 0; r < R; r++) {
@@ -158,96 +194,47 @@ public final class PpoTrainer implements RunLoop.Trainer {
             }
         }
         if (!Double.isFinite(pg + vf)) throw new Diverged("the PPO loss became " + (pg + s.vfCoef() * vf));
-        var gp = m.policy().gradients(tb, w, null, null, s.temperature()).byParameter();
-        var gv = m.value().gradients(tb, null, sw, null).byParameter();
-        double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
-        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
-        Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
-        Optimizer.clipToNorm(gv, norm, s.maxGradNorm());
-        policyOpt.step(m.policy().parameters(), gp);
-        valueOpt.step(m.value().parameters(), gv);
+        if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
+            var g = m.policy().gradients(tb, w, sw, null, s.temperature()).byParameter();
+            double norm = Optimizer.globalNorm(g);
+            if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
+            Optimizer.clipToNorm(g, norm, s.maxGradNorm());
+            policyOpt.step(m.policy().parameters(), g);
+        } else {
+            var gp = m.policy().gradients(tb, w, null, null, s.temperature()).byParameter();
+            var gv = m.value().gradients(tb, null, sw, null).byParameter();
+            double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
+            if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
+            Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
+            Optimizer.clipToNorm(gv, norm, s.maxGradNorm());
+            policyOpt.step(m.policy().parameters(), gp);
+            valueOpt.step(m.value().parameters(), gv);
+        }
         st.add(pg, vf, clip, vclip, ratio, approx);
-    }
-
-    /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
-    private Map<String, Object> objective(Batch batch) {
-        int B = batch.rows().length;
-        double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
-        double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
-        int tokens = 0;
-        for (int b = 0; b < B; b++) {
-            PpoExplain.Explained e = batch.rows()[b];
-            for (int t = 0; t < e.kl().length; t++) {
-                kl += e.kl()[t] / B;
-                entropy -= e.logprobs()[t] / B;
-                nonScore -= controller.beta() * e.kl()[t] / B;
-                double ret = batch.returns()[b][t], d = ret - e.values()[t];
-                sr += ret;
-                sr2 += ret * ret;
-                sd += d;
-                sd2 += d * d;
-                tokens++;
-                if (e.responseIds()[t] == Gpt2Tokenizer.EOT_ID) eos++;
-            }
-            score += e.score() / B;
-            if (gold != null) goldSum += gold.applyAsDouble(e.responseIds()) / B;
-        }
-        double varRet = sr2 / tokens - (sr / tokens) * (sr / tokens), varDiff = sd2 / tokens - (sd / tokens) * (sd / tokens);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("objective/kl", kl);
-        row.put("objective/entropy", entropy);
-        row.put("objective/non_score_reward", nonScore);
-        row.put("objective/rlhf_reward", nonScore + score);
-        row.put("objective/scores", score);
-        row.put("objective/kl_coef", controller.beta());
-        if (gold != null) row.put("objective/gold", goldSum);
-        row.put("val/num_eos_tokens", (int) eos);
-        row.put("val/var_explained", 1 - varDiff / varRet);
-        return row;
-    }
-
-    /** Minibatch statistics, averaged over the update (val/ratio_var: the variance of the minibatch mean ratios). */
-    private static final class Stats {
-        final List<double[]> rows = new ArrayList<>();
-
-        void add(double... v) {
-            rows.add(v);
-        }
-
-        Map<String, Object> metrics() {
-            String[] names = {"loss/policy_avg", "loss/value_avg", "policy/clipfrac_avg", "val/clipfrac_avg", "val/ratio", "policy/approxkl_avg"};
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (int i = 0; i < names.length; i++) {
-                double mean = 0;
-                for (double[] r : rows) mean += r[i] / rows.size();
-                out.put(names[i], mean);
-            }
-            double mean = (Double) out.get("val/ratio"), var = 0;
-            for (double[] r : rows) var += (r[4] - mean) * (r[4] - mean) / Math.max(1, rows.size() - 1);
-            out.put("val/ratio_var", var);
-            return out;
-        }
     }
 
     @Override
     public Checkpoint.Parts parts() {
         Map<String, Gpt2Model> models = new LinkedHashMap<>();
         models.put("policy", m.policy());
-        models.put("value", m.value());
+        if (!m.sharedTrunk()) models.put("value", m.value());
         Map<String, Optimizer> opts = new LinkedHashMap<>();
         opts.put("policy_optimizer", policyOpt);
-        opts.put("value_optimizer", valueOpt);
+        if (!m.sharedTrunk()) opts.put("value_optimizer", valueOpt);
         return new Checkpoint.Parts(models, opts);
     }
 
     @Override
     public ObjectNode state() {
-        return new ObjectMapper().createObjectNode().put("kl_coef", controller.beta());
+        ObjectNode state = new ObjectMapper().createObjectNode().put("kl_coef", controller.beta());
+        if (!Double.isNaN(periodic.held())) state.put("held_token_kl", periodic.held());
+        return state;
     }
 
     @Override
     public void restore(ObjectNode state) {
         controller.restore(state.get("kl_coef").asDouble());
+        if (state.has("held_token_kl")) periodic.restore(state.get("held_token_kl").asDouble());
     }
 
     @Override

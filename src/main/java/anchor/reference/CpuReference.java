@@ -28,6 +28,12 @@ public final class CpuReference implements LanguageModel {
 
     @Override
     public double[][] tokenLogProbs(TokenBatch batch) {
+        return tokenLogProbs(batch, 1.0);
+    }
+
+    /** log softmax(logits / T) in float64, as PPO's rollout and training use it. */
+    @Override
+    public double[][] tokenLogProbs(TokenBatch batch, double temperature) {
         batch.validate(weights.config());
         int T = batch.length();
         double[][] out = new double[batch.batchSize()][T - 1];
@@ -43,7 +49,10 @@ public final class CpuReference implements LanguageModel {
             if (first < 0 || last == first) continue;
             int[] ids = java.util.Arrays.copyOfRange(batch.ids()[b], first, last + 1);
             double[][] logits = engine.logits(ids);
-            for (int i = 0; i + 1 < ids.length; i++) out[b][first + i] = logSoftmaxAt(logits[i], ids[i + 1]);
+            for (int i = 0; i + 1 < ids.length; i++) {
+                if (temperature != 1) for (int v = 0; v < logits[i].length; v++) logits[i][v] /= temperature;
+                out[b][first + i] = logSoftmaxAt(logits[i], ids[i + 1]);
+            }
         }
         return out;
     }

@@ -20,8 +20,18 @@ public final class PeriodicKl {
 
     /** The KL used at {@code step}: freshly computed on multiples of N, else the held value (no forward pass). */
     public double at(int step, DoubleSupplier computeKl) {
-        if (step % every == 0 || Double.isNaN(held)) held = computeKl.getAsDouble();
+        if (due(step)) held = computeKl.getAsDouble();
         return held;
+    }
+
+    /** Whether the KL must be computed at {@code step}: a multiple of N, or nothing held yet. */
+    public boolean due(int step) {
+        return step % every == 0 || Double.isNaN(held);
+    }
+
+    /** Holds a freshly computed value (for callers that compute more than the one number, e.g. per-token KL). */
+    public void hold(double value) {
+        this.held = value;
     }
 
     /** The value held since the last computation (NaN before the first): a run's state, saved with its checkpoint. */

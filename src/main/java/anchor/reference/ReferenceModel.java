@@ -42,6 +42,15 @@ public final class ReferenceModel {
         };
     }
 
+    /** The reference built straight from weights (no trainable copy made first). */
+    public static LanguageModel create(anchor.gpt2.Gpt2Weights w, Placement placement) {
+        return switch (placement) {
+            case FP32 -> Gpt2Model.of(w, DataType.FLOAT, true);
+            case FP16 -> Gpt2Model.of(w, DataType.FLOAT, true).frozenCopy(DataType.HALF);
+            case CPU -> new CpuReference(w);
+        };
+    }
+
     /** {@code create_reference_model}: the FP32 frozen deep copy. */
     public static Gpt2Model create(Gpt2Model policy) {
         return policy.frozenCopy();

@@ -42,6 +42,29 @@ class PpoCommandTest {
         assertThat(again.err()).contains("resumed from").contains("at step 2");
     }
 
+    /** Ziegler's shared trunk, the plain-Java CPU reference, periodic KL and evaluation, all from the command line. */
+    @Test
+    void theOptionsOfDocumentOneAndZieglerRunFromTheCommandLine() throws Exception {
+        Path policy = dir.resolve("policy"), rm = dir.resolve("rm"), prompts = dir.resolve("prompts.jsonl"), out = dir.resolve("run");
+        HfCheckpoint.save(TestModels.allRandom(PpoTrainerTest.C, 3), policy, DType.F32);
+        RewardModel.save(RewardModel.init(TestModels.allRandom(PpoTrainerTest.C, 7), 8), RewardModel.Normalization.IDENTITY, rm);
+        Files.writeString(prompts, "{\"prompt\": \"<|endoftext|>The dog\"}\n{\"prompt\": \"<|endoftext|>A cat\"}\n");
+        Cli.Result r = Cli.run("ppo", "--policy", policy.toString(), "--reward-model", rm.toString(), "--prompts", prompts.toString(),
+                "--eval-prompts", prompts.toString(), "--eval-every", "2", "--value-model", "shared", "--reference-dtype", "cpu", "--kl-every", "2",
+                "--steps", "3", "--batch", "2", "--ppo-epochs", "1", "--response-length", "4", "--no-progress", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("three models resident").contains("reference (cpu)").contains("peak resident memory");
+        var rows = Files.readAllLines(out.resolve("metrics.jsonl"));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(rows.get(0)).has("eval/kl")).as("evaluated at update 0").isTrue();
+        assertThat(json.readTree(rows.get(1)).has("eval/kl")).as("not at update 1").isFalse();
+        assertThat(json.readTree(rows.get(2)).has("eval/distinct_2")).as("again at update 2").isTrue();
+        assertThat(HfCheckpoint.load(out.resolve("model")).hasScoreHead()).as("model/: the policy alone").isFalse();
+        assertThat(HfCheckpoint.load(out.resolve("value")).hasScoreHead()).as("value/: the trunk with its value head").isTrue();
+        assertThat(Cli.run("ppo", "--prompts", prompts.toString(), "--eval-every", "1", "--out", dir.resolve("f").toString()).err()).contains("--eval-prompts");
+        assertThat(Cli.run("ppo", "--kl-every", "0", "--out", dir.resolve("g").toString()).err()).contains("--kl-every must be >= 1");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Path prompts = dir.resolve("bad.jsonl");

@@ -68,6 +68,29 @@ class PpoExplainTest {
         assertThat(e.returns()[0]).isCloseTo(a0 + v[0], within(1e-12));
     }
 
+    /** The trainer explains a whole batch in one forward per model: the same arrays as one row at a time. */
+    @Test
+    void aBatchIsExplainedAsItsRowsAreOneByOne() {
+        Gpt2Model policy = Gpt2Model.of(sft), ref = Gpt2Model.of(other).frozenCopy();
+        var s = new PpoExplain.Settings(0.1, KlEstimators.Estimator.K1, 1.0, 0.95, 0.7, Double.NaN);
+        int[][] prompts = {PROMPT, {50256, 32}, {50256, 464, 5822, 318, 11}}, responses = {RESPONSE, {13, 13, 13, 13, 13, 13, 13}, {50256}};
+        var models = new PpoTrainer.Models(policy, ref, reward, RewardModel.Normalization.IDENTITY, value);
+        PpoExplain.Explained[] batch = PpoExplain.batch(models, prompts, responses, s, Double.NaN);
+        for (int b = 0; b < 3; b++) {
+            var one = PpoExplain.of(policy, ref, reward, RewardModel.Normalization.IDENTITY, value, prompts[b], responses[b], s);
+            assertThat(batch[b].responseIds()).containsExactly(one.responseIds());
+            assertThat(batch[b].logprobs()).as("row %d logprobs", b).containsExactly(one.logprobs(), within(1e-5));
+            assertThat(batch[b].refLogprobs()).as("row %d ref_logprobs", b).containsExactly(one.refLogprobs(), within(1e-5));
+            assertThat(batch[b].values()).as("row %d values", b).containsExactly(one.values(), within(1e-5));
+            assertThat(batch[b].score()).as("row %d score", b).isCloseTo(one.score(), within(1e-5));
+            assertThat(batch[b].advantages()).as("row %d advantages", b).containsExactly(one.advantages(), within(1e-4));
+        }
+        PpoExplain.Explained[] held = PpoExplain.batch(models, prompts, responses, s, 0.25);
+        assertThat(held[0].kl()).as("periodic KL: the held per-token value stands in for every token").containsOnly(0.25);
+        assertThat(java.util.Arrays.stream(held[0].refLogprobs())).as("the reference did not run").allMatch(v -> Double.isNaN(v));
+        assertThat(held[0].rewards()[0]).isEqualTo(-0.1 * 0.25);
+    }
+
     @Test
     void theCommandPrintsEveryArray() throws Exception {
         HfCheckpoint.save(sft, dir.resolve("policy"), DType.F32);

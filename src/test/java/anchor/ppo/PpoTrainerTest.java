@@ -32,8 +32,21 @@ class PpoTrainerTest {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
         var models = new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
                 RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
-        return new PpoTrainer(models, PROMPTS, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, ids -> ids.length);
+        return new PpoTrainer(models, PROMPTS, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
     }
+
+    /** A judge that knows the length as the true reward and calls responses that end with EOS well formed. */
+    static final Judge LENGTH = new Judge() {
+        @Override
+        public double gold(int[] responseIds) {
+            return responseIds.length;
+        }
+
+        @Override
+        public boolean wellFormed(int[] responseIds) {
+            return responseIds[responseIds.length - 1] == 50256;
+        }
+    };
 
     @Test
     void atTheFirstUpdateWithPolicyEqualToReferenceTheKlIsZeroAndTheRatioOne() {
@@ -59,8 +72,72 @@ class PpoTrainerTest {
         double kl = (Double) new PpoTrainer(models, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
                 .step(0).get("objective/kl");
         assertThat(Math.abs(kl)).isGreaterThan(0).isLessThan(1e-2);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU))
-                .hasMessageContaining("not available in PPO");
+        var cpu = new PpoTrainer.Models(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU),
+                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        double cpuKl = (Double) new PpoTrainer(cpu, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
+                .step(0).get("objective/kl");
+        assertThat(Math.abs(cpuKl)).as("the plain-Java float64 reference at T = 0.7: only FP32 rounding apart").isLessThan(1e-4);
+    }
+
+    /** Document 1's option 3 inside PPO: between reference runs every token's KL is the last batch's mean. */
+    @Test
+    void periodicKlHoldsTheLastMeanTokenKlBetweenReferenceRuns() {
+        PpoTrainer t = trainer(S.withKlEvery(2));
+        t.step(0);
+        t.step(1);   // held: step 0's mean, over a moved policy
+        PpoTrainer.Batch fresh = t.rollout(2), held = t.rollout(3);
+        double mean = 0;
+        int n = 0;
+        for (var e : fresh.rows()) for (double k : e.kl()) {
+            mean += k;
+            n++;
+        }
+        mean /= n;
+        assertThat(java.util.Arrays.stream(fresh.rows()[0].refLogprobs())).as("step 2: the reference runs").noneMatch(v -> Double.isNaN(v));
+        for (var e : held.rows()) assertThat(e.kl()).as("step 3: the held mean from step 2's batch").containsOnly(mean);
+        assertThat(t.state().get("held_token_kl").asDouble()).as("saved with the checkpoint").isEqualTo(mean);
+    }
+
+    /** eval/* every N updates, before the update; evaluating changes nothing in the training itself. */
+    @Test
+    void evaluationEveryNUpdatesLeavesTheTrainingAsItWas() {
+        List<int[]> eval = List.of(new int[]{50256, 464}, new int[]{50256, 317, 3290});
+        var withEval = new PpoTrainer(trainerModels(), PROMPTS, S.withEvalEvery(2), KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH, eval);
+        PpoTrainer without = trainer(S);
+        for (int step = 0; step < 3; step++) {
+            Map<String, Object> a = withEval.step(step), b = without.step(step);
+            if (step % 2 == 0) {
+                assertThat(a).containsKeys("eval/gold", "eval/well_formed", "eval/kl", "eval/distinct_2", "eval/length");
+                assertThat((Double) a.get("eval/well_formed")).isBetween(0.0, 1.0);
+                assertThat((Double) a.get("eval/distinct_2")).isBetween(0.0, 1.0);
+            } else {
+                assertThat(a).doesNotContainKey("eval/gold");
+            }
+            if (step == 0) assertThat((Double) a.get("eval/kl")).as("before the first update the policy is the reference").isCloseTo(0, within(1e-6));
+            a.keySet().removeIf(k -> k.startsWith("eval/"));
+            assertThat(a).as("step %d", step).isEqualTo(b);
+        }
+    }
+
+    /** Ziegler's design: a zero head on the policy's own trunk, both losses through one optimizer. */
+    @Test
+    void aSharedTrunkValueHeadTrainsWithThePolicy() {
+        Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
+        Gpt2Model policy = PpoRun.policy(sft, true);
+        var models = new PpoTrainer.Models(policy, Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, policy);
+        PpoTrainer t = new PpoTrainer(models, PROMPTS, S, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
+        assertThat(t.rollout(0).rows()[0].values()).as("a zero head: V = 0 everywhere").containsOnly(0.0);
+        Map<String, Object> row = t.step(0);
+        assertThat((Double) row.get("objective/kl")).isZero();
+        assertThat(t.parts().models()).containsOnlyKeys("policy");
+        assertThat(policy.parameter("score.weight")).as("the value loss trained the head").isNotEqualTo(new float[C.nEmbd()]);
+        assertThat(policy.parameter("h.0.attn.c_attn.weight")).as("and the policy loss the trunk").isNotEqualTo(sft.get("h.0.attn.c_attn.weight"));
+        assertThat(java.util.Arrays.stream(t.rollout(1).rows()[0].values())).as("the trained head gives values").anyMatch(v -> v != 0);
+    }
+
+    static PpoTrainer.Models trainerModels() {
+        Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
+        return new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
     }
 
     @Test

@@ -1,0 +1,136 @@
+package anchor.ppo;
+
+import anchor.gpt2.Generator;
+import anchor.gpt2.TokenBatch;
+import anchor.tokenizer.Gpt2Tokenizer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The metrics of a PPO update under TRL's names ({@code objective/*}, {@code loss/*}, {@code policy/*}, {@code val/*}),
+ * plus {@code objective/kl_coef}, {@code objective/gold}, {@code val/var_explained} and, every {@code evalEvery}
+ * updates, {@code eval/*} on fixed evaluation prompts. KL is per sequence: the sum over a response's tokens.
+ */
+final class PpoMetrics {
+    private PpoMetrics() {
+    }
+
+    /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
+    static Map<String, Object> objective(PpoTrainer.Batch batch, double beta, Judge judge) {
+        int B = batch.rows().length;
+        double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
+        double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
+        int tokens = 0;
+        for (int b = 0; b < B; b++) {
+            PpoExplain.Explained e = batch.rows()[b];
+            for (int t = 0; t < e.kl().length; t++) {
+                kl += e.kl()[t] / B;
+                entropy -= e.logprobs()[t] / B;
+                nonScore -= beta * e.kl()[t] / B;
+                double ret = batch.returns()[b][t], d = ret - e.values()[t];
+                sr += ret;
+                sr2 += ret * ret;
+                sd += d;
+                sd2 += d * d;
+                tokens++;
+                if (e.responseIds()[t] == Gpt2Tokenizer.EOT_ID) eos++;
+            }
+            score += e.score() / B;
+            if (judge != null) goldSum += judge.gold(e.responseIds()) / B;
+        }
+        double varRet = sr2 / tokens - (sr / tokens) * (sr / tokens), varDiff = sd2 / tokens - (sd / tokens) * (sd / tokens);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("objective/kl", kl);
+        row.put("objective/entropy", entropy);
+        row.put("objective/non_score_reward", nonScore);
+        row.put("objective/rlhf_reward", nonScore + score);
+        row.put("objective/scores", score);
+        row.put("objective/kl_coef", beta);
+        if (judge != null) row.put("objective/gold", goldSum);
+        row.put("val/num_eos_tokens", (int) eos);
+        row.put("val/var_explained", 1 - varDiff / varRet);
+        return row;
+    }
+
+    /**
+     * One sample per evaluation prompt from the current policy (at the rollout temperature, the same seed at every
+     * evaluation, so successive values differ by the policy, not by the draw): {@code eval/gold} and
+     * {@code eval/well_formed} (the judge's means), {@code eval/kl} (k1 summed over the sampled tokens, per sequence),
+     * {@code eval/distinct_2} (distinct token bigrams over all samples / all bigrams: mode collapse) and
+     * {@code eval/length} (mean tokens, EOS included).
+     */
+    static Map<String, Object> evaluate(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Judge judge) {
+        int[][] pr = prompts.toArray(int[][]::new);
+        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + 424_242, true));
+        double gold = 0, ok = 0, kl = 0, length = 0;
+        Set<Long> bigrams = new HashSet<>();
+        long allBigrams = 0;
+        int n = pr.length;
+        for (int from = 0; from < n; from += 16) {
+            int to = Math.min(n, from + 16);
+            int[][] seqs = new int[to - from][];
+            int[][] y = new int[to - from][];
+            for (int b = from; b < to; b++) {
+                y[b - from] = PpoExplain.truncateAfterEos(resp[b]);
+                seqs[b - from] = concat(pr[b], y[b - from]);
+            }
+            TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
+            double[][] lp = m.policy().tokenLogProbs(tb, s.temperature()), ref = m.reference().tokenLogProbs(tb, s.temperature());
+            for (int b = from; b < to; b++) {
+                int[] r = y[b - from];
+                int P = pr[b].length;
+                for (int t = 0; t < r.length; t++) kl += (lp[b - from][P - 1 + t] - ref[b - from][P - 1 + t]) / n;
+                for (int t = 0; t + 1 < r.length; t++) bigrams.add((long) r[t] << 32 | r[t + 1]);
+                allBigrams += Math.max(0, r.length - 1);
+                length += (double) r.length / n;
+                if (judge != null) {
+                    gold += judge.gold(r) / n;
+                    if (judge.wellFormed(r)) ok += 1.0 / n;
+                }
+            }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        if (judge != null) {
+            row.put("eval/gold", gold);
+            row.put("eval/well_formed", ok);
+        }
+        row.put("eval/kl", kl);
+        row.put("eval/distinct_2", allBigrams == 0 ? 0.0 : (double) bigrams.size() / allBigrams);
+        row.put("eval/length", length);
+        return row;
+    }
+
+    static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Minibatch statistics, averaged over the update (val/ratio_var: the variance of the minibatch mean ratios). */
+    static final class Stats {
+        private final List<double[]> rows = new ArrayList<>();
+
+        void add(double... v) {
+            rows.add(v);
+        }
+
+        Map<String, Object> metrics() {
+            String[] names = {"loss/policy_avg", "loss/value_avg", "policy/clipfrac_avg", "val/clipfrac_avg", "val/ratio", "policy/approxkl_avg"};
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                double mean = 0;
+                for (double[] r : rows) mean += r[i] / rows.size();
+                out.put(names[i], mean);
+            }
+            double mean = (Double) out.get("val/ratio"), var = 0;
+            for (double[] r : rows) var += (r[4] - mean) * (r[4] - mean) / Math.max(1, rows.size() - 1);
+            out.put("val/ratio_var", var);
+            return out;
+        }
+    }
+}
