@@ -21,7 +21,7 @@ final class PpoTour {
     }
 
     static void run(Tour tour) {
-        tour.chapter("ppo", "PPO: the KL penalty inside the reward, at the first update", "chapters/06-ppo.md; document 1, \"The RLHF objective\"");
+        tour.chapter("ppo", "PPO: the KL penalty inside the reward, at the first update", "chapters/06-ppo.md; document 1, \"Enter the Reference Model\"");
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
         // the identities below hold for any reward and value model: an untrained head on the SFT trunk will do
         Gpt2Weights rm = RewardModel.init(sft, 1);

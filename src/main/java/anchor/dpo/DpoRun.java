@@ -40,6 +40,12 @@ public final class DpoRun {
     }
 
     public static Outcome train(Inputs in, DpoSettings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
+        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
+            return trainLocked(in, s, out, saveEvery, progress, log);
+        }
+    }
+
+    private static Outcome trainLocked(Inputs in, DpoSettings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
         Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
         Gpt2Model policy = Gpt2Model.of(in.policy());

@@ -55,6 +55,13 @@ public final class PpoRun {
 
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
+        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
+            return trainLocked(in, s, controller, estimator, out, saveEvery, progress, log);
+        }
+    }
+
+    private static Outcome trainLocked(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
+                                boolean progress, PrintWriter log) {
         boolean shared = in.value() == null;
         Gpt2Model policy = policy(in.policy(), shared);
         var models = new PpoTrainer.Models(policy, reference(in.reference(), in.referencePlacement()),

@@ -36,6 +36,12 @@ public final class RewardRun {
     }
 
     public static Outcome train(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
+        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
+            return trainLocked(in, s, out, saveEvery, progress, log);
+        }
+    }
+
+    private static Outcome trainLocked(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
         int maxLength = in.trunk().config().nPositions();
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), true, maxLength);
         Gpt2Model model = Gpt2Model.of(RewardModel.init(in.trunk(), s.seed() + 1));

@@ -13,6 +13,7 @@ import java.util.Map;
  * The one training loop. A trainer supplies one step (→ a row of named metrics) and the parts a checkpoint holds;
  * the loop does the rest for every trainer alike:
  * <pre>
+ * lock out (one run per directory; an unwritable one fails here)
  * resume from out/checkpoint if there is one (its settings must equal this run's; the differing one is named)
  * for step = start … steps−1:
  *     row ← trainer.step(step)                      may throw Diverged
@@ -79,6 +80,13 @@ public final class RunLoop {
     }
 
     public static Result run(Trainer trainer, Options o) {
+        if (o.out() == null) return loop(trainer, o);
+        try (RunLock lock = RunLock.acquire(o.out())) {
+            return loop(trainer, o);
+        }
+    }
+
+    private static Result loop(Trainer trainer, Options o) {
         Path out = o.out();
         Checkpoint.Resumed resumed = out == null ? new Checkpoint.Resumed(0, null) : Checkpoint.resume(out, trainer.parts(), o.settings());
         int start = resumed.step();

@@ -45,6 +45,14 @@ class OptionChecksTest {
     }
 
     @Test
+    void anUnusableOutFailsBeforeTraining() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "mine\n");
+        refused("is a file, not a directory", "world", "pretrain", "--steps", "1", "--batch", "1", "--no-progress", "--out", file.resolve("run").toString());
+        refused("is a file, not a directory", "drift", "--steps", "1", "--out", file.toString());
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("mine\n");
+    }
+
+    @Test
     void withJsonAFailureEndsStdoutWithAnErrorObjectAndOptionErrorsAreOneLine() throws Exception {
         Cli.Result r = Cli.run("drift", "--json", "--steps", "0");
         assertThat(r.code()).isEqualTo(2);

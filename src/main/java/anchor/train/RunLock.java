@@ -1,0 +1,113 @@
+package anchor.train;
+
+import anchor.AnchorException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One run per run directory: {@code out/run.lock}, locked by the operating system for as long as the run lives (a
+ * killed run's lock goes with it, so there is no stale lock to clear) and holding the owner's pid for the error a
+ * second run gets. Taking it is also the first write into {@code out}, so an unwritable directory fails here, before
+ * any training. Re-entrant within one process: a whole run (DPO, PPO, reward) takes it around its setup, loop and
+ * final model, and the run loop inside takes it again.
+ */
+public final class RunLock implements AutoCloseable {
+    public static final String FILE = "run.lock";
+    private static final Map<Path, RunLock> HELD = new HashMap<>();
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private int holds = 1;
+
+    private RunLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    public static synchronized RunLock acquire(Path out) {
+        Path key = out.toAbsolutePath().normalize();
+        RunLock held = HELD.get(key);
+        if (held != null) {
+            held.holds++;
+            return held;
+        }
+        try {
+            Files.createDirectories(key);
+        } catch (IOException e) {
+            throw new AnchorException("cannot create the run directory " + out + ": " + why(key, e));
+        }
+        Path file = key.resolve(FILE);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new AnchorException("cannot write into the run directory " + out + (e instanceof AccessDeniedException ? ": permission denied" : ": " + e.getMessage()));
+        }
+        try {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
+                ch.close();
+                throw new AnchorException(out + " is in use by another anchor run" + (owner.isEmpty() ? "" : " (pid " + owner + ")")
+                        + "; wait for it to finish or choose another --out");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(true);
+            RunLock r = new RunLock(file, ch, lock);
+            HELD.put(key, r);
+            return r;
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the error below is the one to report
+            }
+            throw new AnchorException("cannot lock the run directory " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** The reason a directory cannot be made, in words: the ancestor that is a file, or a permission. */
+    private static String why(Path dir, IOException e) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (!Files.exists(p)) continue;
+            if (!Files.isDirectory(p)) return p + " is a file, not a directory";
+            if (!Files.isWritable(p)) return "permission denied in " + p;
+            break;
+        }
+        return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        synchronized (RunLock.class) {
+            if (--holds > 0) return;
+            HELD.values().remove(this);
+            try {
+                Files.deleteIfExists(file);        // removed while still locked: no window for a second run to lock a doomed file
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // the run itself is done and saved; a lock file left behind is harmless (the OS lock is gone)
+            }
+        }
+    }
+}
