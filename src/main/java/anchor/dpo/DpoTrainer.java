@@ -172,6 +172,9 @@ public final class DpoTrainer implements RunLoop.Trainer {
             pol = SequenceLogProbs.summed(policy.tokenLogProbs(r.batch()), r.mask());
             ref = referenceLogps(reference, r, idx);
         }
+        for (double x : pol) {
+            if (!Double.isFinite(x)) throw new Diverged("the policy's sequence log-prob became " + x + " at step " + step + " (is the learning rate too large?)");
+        }
         double[][] w = new double[2 * B][r.mask()[0].length];
         double loss = 0, rc = 0, rr = 0, acc = 0, lc = 0, lr = 0;
         for (int i = 0; i < B; i++) {

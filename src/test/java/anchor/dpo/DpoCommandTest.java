@@ -123,6 +123,16 @@ class DpoCommandTest {
         assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSizeGreaterThanOrEqualTo(step);
     }
 
+    /** AdamW with lr 1e30 keeps every weight finite (about 1e30 each) and the next forward pass gives NaN log-probs. */
+    @Test
+    void anAbsurdAdamLearningRateIsReportedAsDivergence() throws Exception {
+        Path out = dir.resolve("huge-lr");
+        Cli.Result r = run(tinyRun(out, "--steps", "6", "--save-every", "1", "--lr", "1e30"));
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("training stopped").containsPattern("log-prob became|loss became|gradient norm became|non-finite")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void stepsAndEpochsAreExclusiveAndEpochsCountPasses() throws Exception {
         Cli.Result both = run(tinyRun(dir.resolve("x"), "--steps", "2", "--epochs", "1"));
