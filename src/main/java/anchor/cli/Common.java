@@ -63,4 +63,12 @@ class Common {
             throw new AnchorException("--ids must be comma-separated integers, got '" + s + "'");
         }
     }
+
+    /** A preference file's pairs, with a warning on stderr for pairs whose chosen and rejected texts are equal. */
+    static java.util.List<anchor.data.PreferencePair> preferences(Path file, java.io.PrintWriter err) {
+        var pairs = anchor.data.PreferenceJsonl.read(file);
+        String warning = anchor.data.PreferenceJsonl.identicalWarning(pairs, file.toString());
+        if (warning != null) err.println(warning);
+        return pairs;
+    }
 }

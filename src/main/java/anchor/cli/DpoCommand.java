@@ -2,7 +2,6 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
-import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoRun;
@@ -74,7 +73,7 @@ final class DpoCommand implements Runnable {
         if (steps != null && epochs != null) throw new AnchorException("give --steps or --epochs, not both");
         Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
-        List<PreferencePair> pairs = data == null ? World.trainPairs() : PreferenceJsonl.read(data);
+        List<PreferencePair> pairs = data == null ? World.trainPairs() : Common.preferences(data, err);
         int n = steps != null ? steps : epochs != null ? DpoSettings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;
         DpoSettings s = DpoSettings.DEFAULTS.withBeta(beta).withLoss(DpoLoss.Variant.parse(loss)).withLabelSmoothing(labelSmoothing)
                 .withBatch(batch).withGradAccum(gradAccum).withSteps(n).withMaxLength(maxLength).withMaxGradNorm(maxGradNorm)

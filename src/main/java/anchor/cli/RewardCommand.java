@@ -2,7 +2,6 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
-import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
 import anchor.data.PromptResponse;
 import anchor.experiments.RewardReport;
@@ -68,7 +67,7 @@ final class RewardCommand implements Runnable {
             var err = spec.commandLine().getErr();
             Common.refuseOutOverInputs(out, "--init", Common.str(init));
             if (data == null) err.println("anchor: --data not given: using the world's preference data");
-            List<PreferencePair> pairs = data == null ? World.trainPairs() : PreferenceJsonl.read(data);
+            List<PreferencePair> pairs = data == null ? World.trainPairs() : Common.preferences(data, err);
             if (trainSize != null) {
                 if (trainSize < 1) throw new AnchorException("--train-size must be >= 1, got " + trainSize);
                 pairs = pairs.subList(0, Math.min(trainSize, pairs.size()));
@@ -108,7 +107,7 @@ final class RewardCommand implements Runnable {
         public void run() {
             if (samples < 2) throw new AnchorException("--samples must be >= 2 (a correlation needs two), got " + samples);
             Gpt2Model rm = rewardModel(model);
-            List<PreferencePair> pairs = data == null ? World.heldOutPairs() : PreferenceJsonl.read(data);
+            List<PreferencePair> pairs = data == null ? World.heldOutPairs() : Common.preferences(data, spec.commandLine().getErr());
             RewardReport.Report r = RewardReport.of(rm, pairs, samples, seed);
             var o = spec.commandLine().getOut();
             o.printf(java.util.Locale.ROOT, "accuracy on %d held-out pairs: %.3f (the gold reward on the same pairs: %.3f); correlation with gold on %d SFT samples: %.3f%n",

@@ -55,9 +55,14 @@ public final class PreferenceJsonl {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
+            if (i == 0 && line.startsWith("\uFEFF")) line = line.substring(1).strip();     // a byte-order mark, as some editors write
             if (line.isEmpty()) continue;
             try {
                 JsonNode o = JSON.readTree(line);
+                if (o == null || !o.isObject()) throw new IllegalArgumentException("not a JSON object");
+                if (!o.has("prompt") && o.has("chosen") && o.has("rejected")) {
+                    throw new IllegalArgumentException("no 'prompt' field (TRL's implicit-prompt format is not read: put the shared prefix in 'prompt')");
+                }
                 String prompt = text(o, "prompt"), chosen = text(o, "chosen"), rejected = text(o, "rejected");
                 if (chosen.isEmpty() || rejected.isEmpty()) throw new IllegalArgumentException("empty response");
                 pairs.add(new PreferencePair(prompt, chosen, rejected, o.path("chosen_gold").asDouble(Double.NaN), o.path("rejected_gold").asDouble(Double.NaN)));
@@ -71,9 +76,30 @@ public final class PreferenceJsonl {
     }
 
     private static String text(JsonNode o, String field) {
-        JsonNode v = o == null ? null : o.get(field);
-        if (v == null || !v.isTextual()) throw new IllegalArgumentException("missing text field '" + field + "'");
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) throw new IllegalArgumentException("missing text field '" + field + "'");
+        if (v.isArray() && v.size() > 0 && v.get(0).has("role")) {
+            throw new IllegalArgumentException("'" + field + "' is a list of messages (TRL's conversational format); Anchor reads the standard format: apply the chat template to get text first");
+        }
+        if (!v.isTextual()) throw new IllegalArgumentException("'" + field + "' is " + kind(v) + ", not text");
         return v.asText();
+    }
+
+    private static String kind(JsonNode v) {
+        return v.isNumber() ? "a number" : v.isBoolean() ? "a boolean" : v.isArray() ? "a list" : v.isObject() ? "an object" : v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** How many pairs have chosen equal to rejected: they carry no preference (DPO's loss is log 2 there, its gradient 0). */
+    public static int identical(List<PreferencePair> pairs) {
+        int n = 0;
+        for (PreferencePair p : pairs) if (p.chosen().equals(p.rejected())) n++;
+        return n;
+    }
+
+    /** The warning a command prints for such pairs, or null when there are none. */
+    public static String identicalWarning(List<PreferencePair> pairs, String source) {
+        int n = identical(pairs);
+        return n == 0 ? null : "anchor: warning: " + n + " of " + pairs.size() + " pairs in " + source + " have chosen == rejected (no preference: a zero gradient, counted in every mean)";
     }
 
     /** SHA-256 of the pairs' texts: a changed data file is a different run. */
