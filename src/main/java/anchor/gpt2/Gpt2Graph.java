@@ -22,12 +22,13 @@ import java.util.Map;
  * </ul>
  * Outputs: {@code logits} (B, T, V), and per-layer activations {@code h.i.out} (B, T, C) and {@code ln_f.out}.
  *
- * <p>The training head: {@code targets} (B, T) holds the next token of every position, and
- * <pre>tok_logp[b,t] = Σ_v log_softmax(logits[b,t] / T)_v · onehot(targets[b,t])_v   (B, T), T = 1 but in PPO
- * loss          = Σ_{b,t} loss_weights[b,t] · tok_logp[b,t]                        scalar</pre>
- * Any loss that is a function of token log-probs has gradient Σ (∂L/∂logp[b,t]) ∇logp[b,t], so feeding
- * {@code loss_weights} = ∂L/∂logp (computed in Java by the chapter's pure loss function) makes the gradient of
- * this {@code loss} exactly ∇L. Log-softmax uses the last-axis form, whose gradient is right in M2.1.
+ * <p>The LM head of a training pass runs outside the graph ({@link LmHead}, in row chunks): the graph exposes the
+ * final layer norm's output {@code ln_f.flat} (B·T, C), and its loss takes that output's gradient as a placeholder,
+ * <pre>loss = Σ_{n,c} ln_f.flat[n,c] · out_grad[n,c]                               scalar</pre>
+ * so that feeding {@code out_grad} = ∂L/∂ln_f (computed by {@link LmHead} from the chapter's ∂L/∂logp) makes the
+ * gradient of this {@code loss} exactly ∇L for every trunk parameter; the head's own gradient is {@link LmHead}'s.
+ * Any loss that is a function of token log-probs is handled this way. {@code logits} (B, T, V) stays available as an
+ * eval output for callers that need every logit.
  *
  * <p>The scalar head (a reward or value model: Hugging Face's {@code GPT2ForSequenceClassification}, {@code score.weight}
  * of shape (1, C), no bias) reads the same final layer norm:
@@ -40,8 +41,8 @@ import java.util.Map;
  */
 final class Gpt2Graph {
     static final String EMB = "emb", ATTN_BIAS = "attn_bias", LOGITS = "logits";
-    static final String TARGETS = "targets", LOSS_WEIGHTS = "loss_weights", TOKEN_LOGP = "tok_logp", LOSS = "loss";
-    static final String SCORE = "score", SCORE_WEIGHTS = "score_weights", SCORE_WEIGHT = "score.weight", LOGIT_SCALE = "logit_scale";
+    static final String OUT = "ln_f.flat", OUT_GRAD = "out_grad", LOSS = "loss";
+    static final String SCORE = "score", SCORE_WEIGHTS = "score_weights", SCORE_WEIGHT = "score.weight", SCORE_LOSS = "score_loss";
 
     /** Which heads sit on the trunk: the LM head (logits, token log-probs), the scalar head, or both. */
     enum Heads {
@@ -161,26 +162,21 @@ final class Gpt2Graph {
             x = x.add(f);                                                               // (B·T, C)
             x.reshape(B, T, C).rename(blockOut(i));                                     // (B, T, C) exposed for checks
         }
-        SDVariable out = layerNorm(sd, x, "ln_f", c.layerNormEpsilon());                // (B·T, C)
+        SDVariable out = layerNorm(sd, x, "ln_f", c.layerNormEpsilon()).rename(OUT);    // (B·T, C)
         out.reshape(B, T, C).rename("ln_f.out");                                        // (B, T, C)
         SDVariable loss = null;
         if (heads.lm()) {
             SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
             SDVariable logits = sd.mmul(out, head, false, true, false)
                     .reshape(B, T, c.vocabSize()).rename(LOGITS);                       // (B, T, V)
-            SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, B, T);           // (B, T)
-            SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, dt, B, T);                // (B, T)
-            SDVariable scale = sd.placeHolder(LOGIT_SCALE, dt, 1);                      // (1): 1/T, the sampling temperature's
-            SDVariable logp = sd.nn.logSoftmax(logits.mul(scale));                      // (B, T, V)
-            SDVariable tokLogp = logp.mul(sd.oneHot(targets, c.vocabSize(), -1, 1.0, 0.0, dt))
-                    .sum(2).rename(TOKEN_LOGP);                                         // (B, T)
-            loss = tokLogp.mul(weights).sum();                                          // scalar
+            SDVariable outGrad = sd.placeHolder(OUT_GRAD, dt, B * T, C);                // (B·T, C): ∂L/∂ln_f from LmHead
+            loss = out.mul(outGrad).sum();                                              // scalar
         }
         if (heads.score()) {
             SDVariable score = sd.mmul(out, sd.getVariable(SCORE_WEIGHT), false, true, false)
                     .reshape(B, T).rename(SCORE);                                       // (B·T, 1) → (B, T)
             SDVariable scoreWeights = sd.placeHolder(SCORE_WEIGHTS, dt, B, T);          // (B, T)
-            SDVariable scoreLoss = score.mul(scoreWeights).sum();                       // scalar
+            SDVariable scoreLoss = score.mul(scoreWeights).sum().rename(SCORE_LOSS);    // scalar
             loss = loss == null ? scoreLoss : loss.add(scoreLoss);
         }
         loss.rename(LOSS);                                                              // scalar

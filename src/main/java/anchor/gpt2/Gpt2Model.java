@@ -170,10 +170,18 @@ public final class Gpt2Model implements LanguageModel {
     @Override
     public double[][] tokenLogProbs(TokenBatch batch, double temperature) {
         batch.validate(config);
+        double scale = GraphInputs.logitScale(temperature);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
-        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, null, null, null, temperature);
-        INDArray lp = g.sd.output(ph, Gpt2Graph.TOKEN_LOGP).get(Gpt2Graph.TOKEN_LOGP);
-        return shiftedOut(lp.castTo(DataType.DOUBLE).toDoubleMatrix(), batch);
+        INDArray h = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT); // (B·T, C)
+        double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), null, scale).logp();                           // (B·T)
+        h.close();
+        return shiftedOut(lp, batch);
+    }
+
+    /** The LM head's (V, C) matrix in the compute type (a stored-FP16 reference casts it for the call). */
+    private INDArray head() {
+        INDArray w = params.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");
+        return w.dataType() == compute ? w : w.castTo(compute);
     }
 
     /**
@@ -205,10 +213,20 @@ public final class Gpt2Model implements LanguageModel {
         Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : lossWeights == null ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
         Gpt2Graph g = graph(B, T, dropoutRng != null, heads);
         g.prepareGradients();
-        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, lossWeights, scoreWeights, dropoutRng, temperature);
-        List<String> wanted = new java.util.ArrayList<>(List.of(Gpt2Graph.LOSS, g.sd.grad(Gpt2Graph.EMB).name()));
-        if (heads.lm()) wanted.add(Gpt2Graph.TOKEN_LOGP);
-        if (heads.score()) wanted.add(Gpt2Graph.SCORE);
+        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, scoreWeights, dropoutRng);   // one set of dropout masks for both passes
+        LmHead.Result head = null;
+        double lmLoss = 0;
+        if (heads.lm()) {
+            double[] w = GraphInputs.lmWeights(batch, lossWeights);
+            INDArray h = g.sd.output(ph, Gpt2Graph.OUT).get(Gpt2Graph.OUT);                                // (B·T, C)
+            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), w, GraphInputs.logitScale(temperature));
+            h.close();
+            for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
+            ph.put(Gpt2Graph.OUT_GRAD, head.hGrad());
+        }
+        List<String> wanted = new java.util.ArrayList<>(List.of(g.sd.grad(Gpt2Graph.EMB).name()));
+        String scoreLoss = heads.lm() ? Gpt2Graph.SCORE_LOSS : Gpt2Graph.LOSS;                           // a graph with one head names its loss LOSS
+        if (heads.score()) wanted.addAll(List.of(Gpt2Graph.SCORE, scoreLoss));
         Map<String, String> gradName = new LinkedHashMap<>();
         for (String p : params.keySet()) {
             SDVariable gv = g.sd.grad(p);
@@ -222,21 +240,22 @@ public final class Gpt2Model implements LanguageModel {
             grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : out.get(n).dup('c'));
         }
         GraphInputs.scatterEmbeddingGradient(out.get(g.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
-        double[][] lp = heads.lm() ? shiftedOut(out.get(Gpt2Graph.TOKEN_LOGP).castTo(DataType.DOUBLE).toDoubleMatrix(), batch) : null;
+        if (head != null) grads.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").addi(head.wGrad());
+        double[][] lp = head != null ? shiftedOut(head.logp(), batch) : null;
         double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
-        return new Gradients(out.get(Gpt2Graph.LOSS).getDouble(0), lp, sc, grads);
+        double loss = lmLoss + (heads.score() ? out.get(scoreLoss).getDouble(0) : 0);
+        return new Gradients(loss, lp, sc, grads);
     }
 
-    /** (B, T) graph log-probs → (B, T−1), zero where the target is padding. */
-    private static double[][] shiftedOut(double[][] lp, TokenBatch batch) {
+    /** (B·T) head log-probs → (B, T−1), zero where the target is padding. */
+    private static double[][] shiftedOut(double[] lp, TokenBatch batch) {
+        int B = batch.batchSize(), T = batch.length();
         int[][] mask = batch.targetMask();
-        double[][] out = new double[lp.length][];
-        for (int b = 0; b < lp.length; b++) {
-            out[b] = java.util.Arrays.copyOf(lp[b], lp[b].length - 1);
-            for (int t = 0; t < out[b].length; t++) if (mask[b][t] == 0) out[b][t] = 0;
-        }
+        double[][] out = new double[B][T - 1];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) out[b][t] = mask[b][t] == 0 ? 0 : lp[b * T + t];
         return out;
     }
+
 
     /**
      * Next-token logits (B, V) at one position per row, {@code positions[b]}: the blocks run in the graph, the head

@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * What {@link Gpt2Model} feeds a {@link Gpt2Graph}: the embeddings looked up in Java, the attention bias, dropout
- * masks in training mode, and for a backward pass the targets and the loss weights of each head.
+ * masks in training mode, and for a backward pass the LM head's targets and weights and the scalar head's weights.
  */
 final class GraphInputs {
     private GraphInputs() {
@@ -35,29 +35,13 @@ final class GraphInputs {
     }
 
     /**
-     * The forward inputs plus, per head the graph has, its loss inputs: {@code targets} and {@code loss_weights}
-     * (B, T−1 given, padded to T) for the LM head, {@code score_weights} (B, T) for the scalar head. Null weights are zeros.
+     * The forward inputs plus the scalar head's {@code score_weights} (B, T) when the graph has that head (null
+     * weights are zeros). The LM head's inputs are {@link #lmTargets} and {@link #lmWeights}, used by {@link LmHead}.
      */
     static Map<String, INDArray> training(Gpt2Config c, Map<String, INDArray> params, DataType dt, TokenBatch batch, Gpt2Graph g,
-                                          double[][] lossWeights, double[][] scoreWeights, Random rng, double temperature) {
-        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("the temperature must be a finite number > 0, got " + temperature);
+                                          double[][] scoreWeights, Random rng) {
         Map<String, INDArray> ph = forward(c, params, dt, batch, g, rng);
         int B = batch.batchSize(), T = batch.length();
-        if (g.heads.lm()) {
-            int[][] targets = new int[B][T];
-            double[][] w = new double[B][T];
-            int[][] mask = batch.targetMask();
-            for (int b = 0; b < B; b++)
-                for (int t = 0; t < T - 1; t++) {
-                    targets[b][t] = batch.ids()[b][t + 1];
-                    if (lossWeights == null) continue;
-                    if (lossWeights[b].length != T - 1) throw new AnchorException("loss weights must have T-1 = " + (T - 1) + " columns");
-                    w[b][t] = checked(lossWeights[b][t], mask[b][t], "a loss weight falls on a padding target");
-                }
-            ph.put(Gpt2Graph.TARGETS, Nd4j.createFromArray(targets));
-            ph.put(Gpt2Graph.LOSS_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
-            ph.put(Gpt2Graph.LOGIT_SCALE, Nd4j.createFromArray(1.0 / temperature).castTo(dt));
-        }
         if (g.heads.score()) {
             double[][] w = new double[B][T];
             for (int b = 0; b < B && scoreWeights != null; b++) {
@@ -67,6 +51,32 @@ final class GraphInputs {
             ph.put(Gpt2Graph.SCORE_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
         }
         return ph;
+    }
+
+    /** The token each of the B·T positions predicts (row-major): ids[b][t+1], and 0 at each row's last position. */
+    static int[] lmTargets(TokenBatch batch) {
+        int B = batch.batchSize(), T = batch.length();
+        int[] y = new int[B * T];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) y[b * T + t] = batch.ids()[b][t + 1];
+        return y;
+    }
+
+    /** ∂L/∂logp for each of the B·T positions from (B, T−1) loss weights, checked: finite, and 0 on padding targets. */
+    static double[] lmWeights(TokenBatch batch, double[][] lossWeights) {
+        int B = batch.batchSize(), T = batch.length();
+        double[] w = new double[B * T];
+        int[][] mask = batch.targetMask();
+        for (int b = 0; b < B; b++) {
+            if (lossWeights[b].length != T - 1) throw new AnchorException("loss weights must have T-1 = " + (T - 1) + " columns");
+            for (int t = 0; t < T - 1; t++) w[b * T + t] = checked(lossWeights[b][t], mask[b][t], "a loss weight falls on a padding target");
+        }
+        return w;
+    }
+
+    /** 1/T, checked. */
+    static double logitScale(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("the temperature must be a finite number > 0, got " + temperature);
+        return 1.0 / temperature;
     }
 
     private static double checked(double w, int real, String onPadding) {

@@ -1,0 +1,74 @@
+package anchor.gpt2;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The LM head and its log-softmax, outside the graph and a chunk of rows at a time, so the (rows × vocabulary) logits
+ * never exist for the whole batch: one reused (CHUNK, V) buffer, three GEMMs per chunk. For hidden states H (N, C)
+ * (the final layer norm's output), the tied head W (V, C), targets y (N) and the logit scale s = 1/T:
+ * <pre>
+ * z_n     = s · H_n Wᵀ                                (V)     one chunk of rows at a time
+ * logp_n  = z_n[y_n] − logsumexp(z_n)
+ * with loss weights w_n = ∂L/∂logp_n (the backward pass):
+ * G_n     = w_n · s · (onehot(y_n) − softmax(z_n))    (V)     ∂L/∂(H_n Wᵀ)
+ * ∂L/∂H_n = G_n W                                     (C)     fed back into the graph as the trunk's output gradient
+ * ∂L/∂W  += G_nᵀ H_n                                  (V, C)  added to wte's gradient (the head is tied)
+ * </pre>
+ * Inside the SameDiff graph the same head allocated about a dozen (B, T, V) arrays per training step (logits, scaled
+ * logits, log-softmax, one-hot, products and their gradients); on the world's shape that was most of a PPO update.
+ */
+final class LmHead {
+    private LmHead() {
+    }
+
+    static final int CHUNK = 128;
+
+    /** logp (N) and, when weights were given, ∂L/∂H (N, C) and ∂L/∂W (V, C). */
+    record Result(double[] logp, INDArray hGrad, INDArray wGrad) {
+    }
+
+    /**
+     * @param h       (N, C) hidden states, c-order
+     * @param w       (V, C) the head, in h's data type
+     * @param targets (N) the token each row predicts (any valid id where the row is padding)
+     * @param weights (N) ∂L/∂logp per row, or null for the forward pass only
+     * @param scale   1/T
+     */
+    static Result apply(INDArray h, INDArray w, int[] targets, double[] weights, double scale) {
+        int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows();
+        DataType dt = h.dataType();
+        double[] logp = new double[N];
+        INDArray hGrad = weights == null ? null : Nd4j.create(dt, N, C);
+        INDArray wGrad = weights == null ? null : Nd4j.create(dt, V, C);
+        INDArray buffer = Nd4j.create(dt, Math.min(CHUNK, N), V);                              // (K, V), reused
+        for (int from = 0; from < N; from += CHUNK) {
+            int K = Math.min(CHUNK, N - from);
+            INDArray hk = h.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()).dup('c'); // (K, C)
+            INDArray z = K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all()); // (K, V)
+            Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                      // z = s · H_k Wᵀ
+            INDArray max = z.max(1);                                                           // (K)
+            z.subiColumnVector(max);
+            double[] target = new double[K];
+            for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[from + k]);
+            Transforms.exp(z, false);                                                          // in place
+            INDArray sum = z.sum(1);                                                           // (K)
+            for (int k = 0; k < K; k++) logp[from + k] = target[k] - Math.log(sum.getDouble(k));
+            if (weights == null) continue;
+            double[] coef = new double[K];
+            for (int k = 0; k < K; k++) coef[k] = -weights[from + k] * scale / sum.getDouble(k);
+            z.muliColumnVector(Nd4j.createFromArray(coef).castTo(dt).reshape(K, 1));         // −w·s·softmax
+            for (int k = 0; k < K; k++) {
+                int y = targets[from + k];
+                z.putScalar(k, y, z.getDouble(k, y) + weights[from + k] * scale);             // + w·s·onehot
+            }
+            Nd4j.gemm(z, w, hGrad.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
+            Nd4j.gemm(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k
+        }
+        buffer.close();
+        return new Result(logp, hGrad, wGrad);
+    }
+}
