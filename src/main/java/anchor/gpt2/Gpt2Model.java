@@ -206,6 +206,32 @@ public final class Gpt2Model implements LanguageModel {
 
     /** As above, the token log-probs (and their gradient) from logits divided by {@code temperature}. */
     public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
+        double[] w = lossWeights == null ? null : GraphInputs.lmWeights(batch, lossWeights);
+        return gradients(batch, w == null ? null : (n, lp) -> w[n], scoreWeights, dropoutRng, temperature);
+    }
+
+    /**
+     * ∂L/∂logp of one predicted token given its current log-prob: a loss whose per-token gradient depends only on
+     * that token's own log-prob (PPO's clipped surrogate) needs no separate forward pass to learn the log-probs first.
+     */
+    public interface TokenWeights {
+        double at(int b, int t, double logp);
+    }
+
+    /** One forward and backward pass with the LM head's weights asked per token ({@link TokenWeights}), 0 on padding. */
+    public Gradients gradients(TokenBatch batch, TokenWeights lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
+        int T = batch.length();
+        int[][] mask = batch.targetMask();
+        return gradients(batch, lossWeights == null ? null : (LmHead.RowWeights) (n, lp) -> {
+            int b = n / T, t = n % T;
+            if (t == T - 1 || mask[b][t] == 0) return 0;
+            double w = lossWeights.at(b, t, lp);
+            if (!Double.isFinite(w)) throw new anchor.AnchorException("loss weight is not finite (" + w + ")");
+            return w;
+        }, scoreWeights, dropoutRng, temperature);
+    }
+
+    private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
         if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
         if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
         batch.validate(config);
@@ -217,9 +243,9 @@ public final class Gpt2Model implements LanguageModel {
         LmHead.Result head = null;
         double lmLoss = 0;
         if (heads.lm()) {
-            double[] w = GraphInputs.lmWeights(batch, lossWeights);
+            double[] w = new double[B * T];
             INDArray h = g.sd.output(ph, Gpt2Graph.OUT).get(Gpt2Graph.OUT);                                // (B·T, C)
-            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), w, GraphInputs.logitScale(temperature));
+            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), (n, lp) -> w[n] = lossWeights.at(n, lp), GraphInputs.logitScale(temperature));
             h.close();
             for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
             ph.put(Gpt2Graph.OUT_GRAD, head.hGrad());

@@ -27,6 +27,11 @@ final class LmHead {
 
     static final int CHUNK = 128;
 
+    /** ∂L/∂logp of row n given its log-prob (asked once per row, in row order, right after that row's logp is known). */
+    interface RowWeights {
+        double at(int row, double logp);
+    }
+
     /** logp (N) and, when weights were given, ∂L/∂H (N, C) and ∂L/∂W (V, C). */
     record Result(double[] logp, INDArray hGrad, INDArray wGrad) {
     }
@@ -35,10 +40,10 @@ final class LmHead {
      * @param h       (N, C) hidden states, c-order
      * @param w       (V, C) the head, in h's data type
      * @param targets (N) the token each row predicts (any valid id where the row is padding)
-     * @param weights (N) ∂L/∂logp per row, or null for the forward pass only
+     * @param weights ∂L/∂logp per row, or null for the forward pass only
      * @param scale   1/T
      */
-    static Result apply(INDArray h, INDArray w, int[] targets, double[] weights, double scale) {
+    static Result apply(INDArray h, INDArray w, int[] targets, RowWeights weights, double scale) {
         int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows();
         DataType dt = h.dataType();
         double[] logp = new double[N];
@@ -58,12 +63,15 @@ final class LmHead {
             INDArray sum = z.sum(1);                                                           // (K)
             for (int k = 0; k < K; k++) logp[from + k] = target[k] - Math.log(sum.getDouble(k));
             if (weights == null) continue;
-            double[] coef = new double[K];
-            for (int k = 0; k < K; k++) coef[k] = -weights[from + k] * scale / sum.getDouble(k);
+            double[] wk = new double[K], coef = new double[K];
+            for (int k = 0; k < K; k++) {
+                wk[k] = weights.at(from + k, logp[from + k]);
+                coef[k] = -wk[k] * scale / sum.getDouble(k);
+            }
             z.muliColumnVector(Nd4j.createFromArray(coef).castTo(dt).reshape(K, 1));         // −w·s·softmax
             for (int k = 0; k < K; k++) {
                 int y = targets[from + k];
-                z.putScalar(k, y, z.getDouble(k, y) + weights[from + k] * scale);             // + w·s·onehot
+                z.putScalar(k, y, z.getDouble(k, y) + wk[k] * scale);                          // + w·s·onehot
             }
             Nd4j.gemm(z, w, hGrad.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
             Nd4j.gemm(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k

@@ -169,39 +169,45 @@ public final class PpoTrainer implements RunLoop.Trainer {
             System.arraycopy(batch.rows()[b].responseIds(), 0, seqs[r], batch.prompts()[b].length, batch.rows()[b].responseIds().length);
         }
         TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
-        double[][] logp = m.policy().tokenLogProbs(tb, s.temperature());                      // (R, T−1)
         double[][] v = m.value().scores(tb);                                                   // (R, T)
-        int n = 0;
-        for (int b : rows) n += batch.rows()[b].responseIds().length;
-        double[][] w = new double[R][tb.length() - 1], sw = new double[R][tb.length()];
-        double pg = 0, vf = 0, clip = 0, vclip = 0, ratio = 0, approx = 0;
+        int total = 0;
+        for (int b : rows) total += batch.rows()[b].responseIds().length;
+        int n = total;
+        double[][] sw = new double[R][tb.length()];
+        double[] sum = new double[6];                                                          // pg, vf, clip, vclip, ratio, approx
         for (int r = 0; r < R; r++) {
             int b = rows.get(r), P = batch.prompts()[b].length;
             PpoExplain.Explained e = batch.rows()[b];
             for (int t = 0; t < e.responseIds().length; t++) {
-                int pos = P - 1 + t;
-                PpoMath.PolicyLoss pl = PpoMath.policyLoss(logp[r][pos], e.logprobs()[t], batch.advantages()[b][t], s.cliprange());
-                PpoMath.ValueLoss vl = PpoMath.valueLoss(v[r][pos], e.values()[t], batch.returns()[b][t], s.cliprangeValue());
-                w[r][pos] = pl.gradLogProb() / n;
-                sw[r][pos] = s.vfCoef() * vl.gradValue() / n;
-                double diff = logp[r][pos] - e.logprobs()[t];
-                pg += pl.loss() / n;
-                vf += vl.loss() / n;
-                clip += (pl.clipped() ? 1.0 : 0.0) / n;
-                vclip += (vl.clipped() ? 1.0 : 0.0) / n;
-                ratio += Math.exp(diff) / n;
-                approx += 0.5 * diff * diff / n;
+                PpoMath.ValueLoss vl = PpoMath.valueLoss(v[r][P - 1 + t], e.values()[t], batch.returns()[b][t], s.cliprangeValue());
+                sw[r][P - 1 + t] = s.vfCoef() * vl.gradValue() / n;
+                sum[1] += vl.loss() / n;
+                sum[3] += (vl.clipped() ? 1.0 : 0.0) / n;
             }
         }
-        if (!Double.isFinite(pg + vf)) throw new Diverged("the PPO loss became " + (pg + s.vfCoef() * vf));
+        // the policy's per-token gradient depends only on that token's new log-prob: asked during the pass itself
+        Gpt2Model.TokenWeights policyWeights = (r, pos, logp) -> {
+            int b = rows.get(r), t = pos - (batch.prompts()[b].length - 1);
+            PpoExplain.Explained e = batch.rows()[b];
+            if (t < 0 || t >= e.responseIds().length) return 0;                                // prompt positions: no loss
+            PpoMath.PolicyLoss pl = PpoMath.policyLoss(logp, e.logprobs()[t], batch.advantages()[b][t], s.cliprange());
+            double diff = logp - e.logprobs()[t];
+            sum[0] += pl.loss() / n;
+            sum[2] += (pl.clipped() ? 1.0 : 0.0) / n;
+            sum[4] += Math.exp(diff) / n;
+            sum[5] += 0.5 * diff * diff / n;
+            return pl.gradLogProb() / n;
+        };
         if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
-            var g = m.policy().gradients(tb, w, sw, null, s.temperature()).byParameter();
+            var g = m.policy().gradients(tb, policyWeights, sw, null, s.temperature()).byParameter();
+            checkLoss(sum);
             double norm = Optimizer.globalNorm(g);
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
             Optimizer.clipToNorm(g, norm, s.maxGradNorm());
             policyOpt.step(m.policy().parameters(), g);
         } else {
-            var gp = m.policy().gradients(tb, w, null, null, s.temperature()).byParameter();
+            var gp = m.policy().gradients(tb, policyWeights, null, null, s.temperature()).byParameter();
+            checkLoss(sum);
             var gv = m.value().gradients(tb, null, sw, null).byParameter();
             double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
@@ -210,7 +216,11 @@ public final class PpoTrainer implements RunLoop.Trainer {
             policyOpt.step(m.policy().parameters(), gp);
             valueOpt.step(m.value().parameters(), gv);
         }
-        st.add(pg, vf, clip, vclip, ratio, approx);
+        st.add(sum);
+    }
+
+    private void checkLoss(double[] sum) {
+        if (!Double.isFinite(sum[0] + sum[1])) throw new Diverged("the PPO loss became " + (sum[0] + s.vfCoef() * sum[1]));
     }
 
     @Override

@@ -27,7 +27,7 @@ class LmHeadTest {
         }
         for (int v = 0; v < V; v++) for (int c = 0; c < C; c++) w[v][c] = r.nextGaussian();
         INDArray H = Nd4j.createFromArray(h).castTo(DataType.DOUBLE), W = Nd4j.createFromArray(w).castTo(DataType.DOUBLE);
-        LmHead.Result res = LmHead.apply(H, W, y, weight, s);
+        LmHead.Result res = LmHead.apply(H, W, y, (n, lp) -> weight[n], s);
         double[][] dh = new double[N][C], dw = new double[V][C];
         for (int n = 0; n < N; n++) {
             double[] z = new double[V];
