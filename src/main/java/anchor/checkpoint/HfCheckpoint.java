@@ -95,6 +95,7 @@ public final class HfCheckpoint {
             f.tensors().keySet().forEach(k -> where.put(k, f));
         }
 
+        checkLayerCount(dir, config, where.keySet());
         Map<String, long[]> expected = new LinkedHashMap<>(Gpt2Weights.expectedShapes(config));
         if (isSequenceClassifier(dir.resolve(CONFIG), config)) expected.put(Gpt2Weights.SCORE, Gpt2Weights.scoreShape(config));
         Map<String, String> stored = new LinkedHashMap<>(); // canonical name -> stored name
@@ -131,6 +132,23 @@ public final class HfCheckpoint {
         }
         for (var e : tensors.entrySet()) checkFinite(dir, e.getKey(), e.getValue().data());
         return new Loaded(new Gpt2Weights(config, tensors), new Report(files, skipped, unexpected, List.copyOf(dtypes)));
+    }
+
+    private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(PREFIX) + ")?h\\.(\\d+)\\..*");
+
+    /**
+     * The layers the files hold must be the layers config.json names: fewer in the config would silently drop trained
+     * layers, more would build names for layers that do not exist (a mistyped n_layer of 10⁹ would take minutes).
+     */
+    private static void checkLayerCount(Path dir, Gpt2Config config, java.util.Set<String> names) {
+        int layers = 0;
+        for (String n : names) {
+            var m = LAYER.matcher(n);
+            if (m.matches()) layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+        }
+        if (layers != config.nLayer()) {
+            throw new AnchorException(dir + ": config.json says n_layer = " + config.nLayer() + " but the weights hold " + layers + " layer(s) (h.0 … h." + (layers - 1) + ")");
+        }
     }
 
     static final String CLASSIFIER = "GPT2ForSequenceClassification";

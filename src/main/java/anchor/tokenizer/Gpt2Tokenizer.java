@@ -39,6 +39,18 @@ public final class Gpt2Tokenizer {
     private final BpeMerge.PairRanks ranks;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
+    /** A byte-level BPE vocabulary must hold the 256 one-byte symbols, or some text cannot be encoded at all. */
+    private static Map<String, Integer> checkByteSymbols(Map<String, Integer> vocab, String where) {
+        for (int b = 0; b < 256; b++) {
+            String sym = String.valueOf(ByteLevel.toChar(b));
+            if (!vocab.containsKey(sym)) {
+                throw new AnchorException(where + ": the vocabulary has no symbol for byte 0x" + String.format("%02x", b) + " ('" + sym
+                        + "'): not a GPT-2 byte-level BPE vocabulary");
+            }
+        }
+        return vocab;
+    }
+
     private Gpt2Tokenizer(Map<String, Integer> vocab, BpeMerge.PairRanks ranks) {
         this.vocab = vocab;
         this.ranks = ranks;
@@ -59,12 +71,20 @@ public final class Gpt2Tokenizer {
         return standard;
     }
 
-    /** The tokenizer files of a model directory when it has them, else {@link #gpt2()}. */
+    /**
+     * The tokenizer files of a model directory: {@code vocab.json} + {@code merges.txt}, else {@code tokenizer.json};
+     * GPT-2's own ({@link #gpt2()}) for no directory or a directory with none of them. A directory that does not
+     * exist, or half a pair of files, is an error rather than a silent fall-back to GPT-2's tokenizer.
+     */
     public static Gpt2Tokenizer forModel(Path dir) {
-        if (dir != null && Files.exists(dir.resolve("vocab.json")) && Files.exists(dir.resolve("merges.txt"))) {
-            return fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
+        if (dir == null) return gpt2();
+        if (!Files.isDirectory(dir)) throw new AnchorException(dir + ": no such model directory");
+        boolean vocab = Files.exists(dir.resolve("vocab.json")), merges = Files.exists(dir.resolve("merges.txt"));
+        if (vocab && merges) return fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
+        if (Files.exists(dir.resolve("tokenizer.json"))) return fromTokenizerJson(dir.resolve("tokenizer.json"));
+        if (vocab || merges) {
+            throw new AnchorException(dir + " has " + (vocab ? "vocab.json but no merges.txt" : "merges.txt but no vocab.json") + " (and no tokenizer.json): its tokenizer is incomplete");
         }
-        if (dir != null && Files.exists(dir.resolve("tokenizer.json"))) return fromTokenizerJson(dir.resolve("tokenizer.json"));
         return gpt2();
     }
 
@@ -86,7 +106,7 @@ public final class Gpt2Tokenizer {
     }
 
     public static Gpt2Tokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt) {
-        Map<String, Integer> vocab = readVocab(vocabJson);
+        Map<String, Integer> vocab = checkByteSymbols(readVocab(vocabJson), vocabJson.toString());
         List<String> merges;
         try {
             merges = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
@@ -105,6 +125,7 @@ public final class Gpt2Tokenizer {
             List<String> merges = new ArrayList<>();
             model.path("merges").forEach(m -> merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText()));
             if (vocab.isEmpty()) throw new AnchorException(file + ": no BPE vocabulary under model.vocab");
+            checkByteSymbols(vocab, file.toString());
             vocab.putIfAbsent(EOT, EOT_ID);
             return new Gpt2Tokenizer(vocab, mergeRanks(merges, file.toString()));
         } catch (IOException e) {

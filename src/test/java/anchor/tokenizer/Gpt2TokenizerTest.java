@@ -98,6 +98,22 @@ class Gpt2TokenizerTest {
         assertThat(small.decode(small.encode(" the cat is on the mat"))).isEqualTo(" the cat is on the mat");
     }
 
+    @Test
+    void brokenOrMissingTokenizerFilesAreNamedInsteadOfFallingBackToGpt2(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Gpt2Tokenizer.forModel(dir.resolve("nonexistent"))).isInstanceOf(anchor.AnchorException.class)
+                .hasMessageContaining("no such model directory");
+        Path half = Files.createDirectory(dir.resolve("half"));
+        Files.writeString(half.resolve("vocab.json"), "{\"a\": 0}");
+        assertThatThrownBy(() -> Gpt2Tokenizer.forModel(half)).hasMessageContaining("vocab.json but no merges.txt");
+        Path noBytes = Files.createDirectory(dir.resolve("no-bytes"));
+        Files.writeString(noBytes.resolve("vocab.json"), "{\"a\": 0, \"b\": 1}");
+        Files.writeString(noBytes.resolve("merges.txt"), "#version: 0.2\na b\n");
+        assertThatThrownBy(() -> Gpt2Tokenizer.forModel(noBytes)).isInstanceOf(anchor.AnchorException.class)
+                .hasMessageContaining("no symbol for byte 0x00").hasMessageContaining("not a GPT-2 byte-level BPE vocabulary");
+        assertThat(Gpt2Tokenizer.forModel(Files.createDirectory(dir.resolve("weights-only"))).encode(" cat"))
+                .as("a model directory without tokenizer files uses GPT-2's").containsExactly(3797);
+    }
+
     private static String json(String s) {
         return new com.fasterxml.jackson.databind.node.TextNode(s).toString();
     }
