@@ -220,5 +220,20 @@ public final class HfCheckpoint {
         weights.tensors().forEach((name, t) -> out.put(name.startsWith("lm_head") || name.equals(Gpt2Weights.SCORE) ? name : PREFIX + name,
                 new SafetensorsWriter.Tensor(t.data(), t.shape())));
         SafetensorsWriter.write(dir.resolve(WEIGHTS), out, dtype, Map.of("format", "pt"));
+        if (weights.config().vocabSize() == Gpt2Config.GPT2_VOCAB) writeHubFiles(dir);
+    }
+
+    /**
+     * What makes the directory a complete Hugging Face repo for a GPT-2-vocabulary model: the tokenizer files
+     * ({@code vocab.json}, {@code merges.txt}: GPT-2's) and {@code generation_config.json} (EOS 50256 ends generation).
+     */
+    private static void writeHubFiles(Path dir) {
+        anchor.tokenizer.HfTokenizerFiles.writeGpt2(dir);
+        var gen = JSON.createObjectNode().put("_from_model_config", true).put("bos_token_id", 50256).put("eos_token_id", 50256);
+        try {
+            Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(gen) + "\n");
+        } catch (IOException e) {
+            throw new AnchorException("cannot write " + dir.resolve("generation_config.json") + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -157,6 +157,11 @@ public final class Gpt2Tokenizer {
         return idToToken.length;
     }
 
+    /** Token (byte-level string) → id, read-only. */
+    Map<String, Integer> vocabulary() {
+        return java.util.Collections.unmodifiableMap(vocab);
+    }
+
     public int[] encode(String text) {
         List<Integer> ids = new ArrayList<>();
         int from = 0;

@@ -60,6 +60,9 @@ class PpoCommandTest {
         assertThat(json.readTree(rows.get(1)).has("eval/kl")).as("not at update 1").isFalse();
         assertThat(json.readTree(rows.get(2)).has("eval/distinct_2")).as("again at update 2").isTrue();
         assertThat(HfCheckpoint.load(out.resolve("model")).hasScoreHead()).as("model/: the policy alone").isFalse();
+        for (String f : new String[]{"vocab.json", "merges.txt", "generation_config.json"}) {
+            assertThat(out.resolve("model").resolve(f)).as("a complete Hugging Face repo: " + f).exists();
+        }
         assertThat(HfCheckpoint.load(out.resolve("value")).hasScoreHead()).as("value/: the trunk with its value head").isTrue();
         assertThat(Cli.run("ppo", "--prompts", prompts.toString(), "--eval-every", "1", "--out", dir.resolve("f").toString()).err()).contains("--eval-prompts");
         assertThat(Cli.run("ppo", "--kl-every", "0", "--out", dir.resolve("g").toString()).err()).contains("--kl-every must be >= 1");

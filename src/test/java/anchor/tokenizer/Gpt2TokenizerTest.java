@@ -114,6 +114,17 @@ class Gpt2TokenizerTest {
                 .as("a model directory without tokenizer files uses GPT-2's").containsExactly(3797);
     }
 
+    /** The files Anchor writes into model directories are GPT-2's tokenizer: the same ids for every corpus text. */
+    @Test
+    void theWrittenHuggingFaceFilesAreGpt2sTokenizer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        HfTokenizerFiles.writeGpt2(dir);
+        List<String> merges = Files.readAllLines(dir.resolve(HfTokenizerFiles.MERGES));
+        assertThat(merges).hasSize(50_001).startsWith("#version: 0.2", "Ġ t", "Ġ a", "h e", "i n", "r e", "o n", "Ġt he");
+        Gpt2Tokenizer fromFiles = Gpt2Tokenizer.forModel(dir), standard = Gpt2Tokenizer.gpt2();
+        assertThat(fromFiles.vocabSize()).isEqualTo(50_257);
+        for (String text : Gpt2TokenizerTestCorpus.CORPUS) assertThat(fromFiles.encode(text)).as(text).isEqualTo(standard.encode(text));
+    }
+
     private static String json(String s) {
         return new com.fasterxml.jackson.databind.node.TextNode(s).toString();
     }
