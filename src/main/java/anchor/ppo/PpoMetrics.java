@@ -62,15 +62,15 @@ final class PpoMetrics {
      * evaluation, so successive values differ by the policy, not by the draw): {@code eval/gold} and
      * {@code eval/well_formed} (the judge's means), {@code eval/kl} (k1 summed over the sampled tokens, per sequence),
      * {@code eval/distinct_2} (distinct token bigrams over all samples / all bigrams: mode collapse) and
-     * {@code eval/length} (mean tokens, EOS included).
+     * {@code eval/length} (mean tokens, EOS included); each mean with its standard error ({@code _se}) over the prompts.
      */
     static Map<String, Object> evaluate(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Judge judge) {
         int[][] pr = prompts.toArray(int[][]::new);
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + 424_242, true));
-        double gold = 0, ok = 0, kl = 0, length = 0;
+        int n = pr.length;
+        double[] gold = new double[n], ok = new double[n], kl = new double[n], length = new double[n];
         Set<Long> bigrams = new HashSet<>();
         long allBigrams = 0;
-        int n = pr.length;
         for (int from = 0; from < n; from += 16) {
             int to = Math.min(n, from + 16);
             int[][] seqs = new int[to - from][];
@@ -84,25 +84,34 @@ final class PpoMetrics {
             for (int b = from; b < to; b++) {
                 int[] r = y[b - from];
                 int P = pr[b].length;
-                for (int t = 0; t < r.length; t++) kl += (lp[b - from][P - 1 + t] - ref[b - from][P - 1 + t]) / n;
+                for (int t = 0; t < r.length; t++) kl[b] += lp[b - from][P - 1 + t] - ref[b - from][P - 1 + t];
                 for (int t = 0; t + 1 < r.length; t++) bigrams.add((long) r[t] << 32 | r[t + 1]);
                 allBigrams += Math.max(0, r.length - 1);
-                length += (double) r.length / n;
+                length[b] = r.length;
                 if (judge != null) {
-                    gold += judge.gold(r) / n;
-                    if (judge.wellFormed(r)) ok += 1.0 / n;
+                    gold[b] = judge.gold(r);
+                    ok[b] = judge.wellFormed(r) ? 1 : 0;
                 }
             }
         }
         Map<String, Object> row = new LinkedHashMap<>();
         if (judge != null) {
-            row.put("eval/gold", gold);
-            row.put("eval/well_formed", ok);
+            meanAndSe(row, "eval/gold", gold);
+            meanAndSe(row, "eval/well_formed", ok);
         }
-        row.put("eval/kl", kl);
+        meanAndSe(row, "eval/kl", kl);
         row.put("eval/distinct_2", allBigrams == 0 ? 0.0 : (double) bigrams.size() / allBigrams);
-        row.put("eval/length", length);
+        meanAndSe(row, "eval/length", length);
         return row;
+    }
+
+    /** {@code name}: the mean over the evaluation prompts; {@code name_se}: its standard error, sd / √n. */
+    private static void meanAndSe(Map<String, Object> row, String name, double[] v) {
+        double mean = 0, var = 0;
+        for (double x : v) mean += x / v.length;
+        for (double x : v) var += (x - mean) * (x - mean) / Math.max(1, v.length - 1);
+        row.put(name, mean);
+        row.put(name + "_se", Math.sqrt(var / v.length));
     }
 
     static int[] concat(int[] a, int[] b) {

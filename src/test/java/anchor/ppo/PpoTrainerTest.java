@@ -107,7 +107,8 @@ class PpoTrainerTest {
         for (int step = 0; step < 3; step++) {
             Map<String, Object> a = withEval.step(step), b = without.step(step);
             if (step % 2 == 0) {
-                assertThat(a).containsKeys("eval/gold", "eval/well_formed", "eval/kl", "eval/distinct_2", "eval/length");
+                assertThat(a).containsKeys("eval/gold", "eval/well_formed", "eval/kl", "eval/distinct_2", "eval/length", "eval/gold_se", "eval/length_se");
+                assertThat((Double) a.get("eval/gold_se")).as("the length is the test judge's gold: the same spread").isEqualTo((Double) a.get("eval/length_se"));
                 assertThat((Double) a.get("eval/well_formed")).isBetween(0.0, 1.0);
                 assertThat((Double) a.get("eval/distinct_2")).isBetween(0.0, 1.0);
             } else {
