@@ -49,30 +49,57 @@ public final class Checkpoint {
     static final String DIR = "checkpoint", TMP = "checkpoint.tmp", OLD = "checkpoint.old", STATE = "trainer_state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Writes the checkpoint whole into {@code checkpoint.tmp} (its {@code trainer_state.json} last: the mark of a
+     * complete checkpoint), then swaps it in: {@code checkpoint} → {@code checkpoint.old}, {@code checkpoint.tmp} →
+     * {@code checkpoint}, and {@code checkpoint.old} removed. A kill at any point leaves at least one complete
+     * checkpoint, which {@link #resume} finds ({@code CheckpointFaultTest} kills the save after every file operation).
+     */
     public static void save(Path out, Parts parts, int step, ObjectNode settings, ObjectNode state) {
         try {
             Files.createDirectories(out);
             Path tmp = out.resolve(TMP);
-            deleteRecursively(tmp);
+            deleteCheckpoint(tmp);
             Files.createDirectories(tmp);
-            parts.models().forEach((name, m) -> HfCheckpoint.save(m.weights(), tmp.resolve(name), DType.F32));
-            parts.optimizers().forEach((name, o) -> o.save(tmp.resolve(name + ".safetensors")));
+            fileOp();
+            for (var e : parts.models().entrySet()) {
+                HfCheckpoint.save(e.getValue().weights(), tmp.resolve(e.getKey()), DType.F32);
+                fileOp();
+            }
+            for (var e : parts.optimizers().entrySet()) {
+                e.getValue().save(tmp.resolve(e.getKey() + ".safetensors"));
+                fileOp();
+            }
             ObjectNode json = JSON.createObjectNode().put("step", step);
             if (settings != null) json.set("settings", settings);
             if (state != null) json.set("state", state);
             forceAll(tmp);
+            fileOp();
             Path stateFile = tmp.resolve(STATE);
             Files.writeString(stateFile, json.toString());
             force(stateFile);
+            fileOp();
             Path dest = out.resolve(DIR), old = out.resolve(OLD);
-            deleteRecursively(old);
-            if (Files.exists(dest)) Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
+            deleteCheckpoint(old);
+            if (Files.exists(dest)) {
+                Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
+                fileOp();
+            }
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory(out);
-            deleteRecursively(old);
+            fileOp();
+            deleteCheckpoint(old);
         } catch (IOException e) {
             throw new AnchorException("cannot write checkpoint to " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** For tests: called after each file operation of {@link #save}; a test hook may throw there to simulate a kill. */
+    static Runnable afterFileOp = () -> {
+    };
+
+    private static void fileOp() {
+        afterFileOp.run();
     }
 
     /**
@@ -82,6 +109,7 @@ public final class Checkpoint {
     public static Resumed resume(Path out, Parts parts, ObjectNode settings) {
         Path cp = complete(out);
         if (cp == null) return new Resumed(0, null);
+        if (!cp.getFileName().toString().equals(DIR)) cp = promote(out, cp);
         try {
             JsonNode saved = JSON.readTree(cp.resolve(STATE).toFile());
             if (settings != null && saved.has("settings")) {
@@ -112,6 +140,22 @@ public final class Checkpoint {
             if (a == null ? b != null : !a.equals(b)) return k + ": " + (a == null ? "absent" : a) + " then, " + (b == null ? "absent" : b) + " now";
         }
         return null;
+    }
+
+    /**
+     * A save killed mid-swap left its complete checkpoint under another name: make it {@code checkpoint} again, so the
+     * next save's clean-up of {@code checkpoint.tmp} or {@code checkpoint.old} cannot touch the only complete copy.
+     */
+    private static Path promote(Path out, Path complete) {
+        Path dest = out.resolve(DIR);
+        try {
+            deleteCheckpoint(dest);                                   // an incomplete one (it has no trainer_state.json)
+            Files.move(complete, dest, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(out);
+            return dest;
+        } catch (IOException e) {
+            throw new AnchorException("cannot restore the checkpoint " + complete + " to " + dest + ": " + e.getMessage(), e);
+        }
     }
 
     /** The complete checkpoint directory in {@code out}, or null. */
@@ -145,10 +189,18 @@ public final class Checkpoint {
         }
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a checkpoint directory, its completeness mark first: a kill mid-way never leaves a "complete" half. */
+    static void deleteCheckpoint(Path p) throws IOException {
         if (!Files.exists(p)) return;
+        if (Files.deleteIfExists(p.resolve(STATE))) {
+            forceDirectory(p);
+            fileOp();
+        }
         try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(x);
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+                fileOp();
+            }
         }
     }
 }

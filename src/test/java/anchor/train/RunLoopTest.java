@@ -137,8 +137,10 @@ class RunLoopTest {
         Files.move(out.resolve("checkpoint"), out.resolve("checkpoint.tmp"));
         Toy t = new Toy(-1, false);
         assertThat(Checkpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
+        assertThat(out.resolve("checkpoint/trainer_state.json")).as("promoted back to checkpoint/, out of the next save's clean-up").exists();
+        assertThat(out.resolve("checkpoint.tmp")).doesNotExist();
         // a half-written new checkpoint (no trainer_state.json yet) beside the old one: the old one is used
-        Files.move(out.resolve("checkpoint.tmp"), out.resolve("checkpoint.old"));
+        Files.move(out.resolve("checkpoint"), out.resolve("checkpoint.old"));
         Files.createDirectories(out.resolve("checkpoint.tmp/model"));
         assertThat(Checkpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
         RunLoop.Result r = RunLoop.run(new Toy(-1, false), options(out, 6, 0.1));
