@@ -4,7 +4,8 @@ import anchor.AnchorException;
 
 /**
  * EXERCISE 4.1 — the DPO loss and its implicit rewards (document 3, "The DPO Loss Function"), and IPO.
- * Reading: document 3 and the Javadoc of the solution's variants. Tests: {@code DpoLossExerciseTest}.
+ * Reading: document 3, "The DPO Loss Function"; the contract on {@link #of} below is complete (everything the tests
+ * check is written there). Tests: {@code DpoLossExerciseTest} — {@code ./exercise 4.1}.
  */
 public final class DpoLoss {
     private DpoLoss() {
@@ -34,8 +35,10 @@ public final class DpoLoss {
 
     /**
      * Contract, with h = (πc − rc) − (πr − rr) and z = β·h:
-     * SIGMOID: L = −log σ(z), computed stably (never log(sigmoid(z)) directly); REFERENCE_FREE: SIGMOID with rc = rr = 0;
-     * CDPO: −(1−ε)·log σ(z) − ε·log σ(−z); IPO: (h − 1/(2β))²; HINGE: max(0, 1 − z).
+     * SIGMOID: L = −log σ(z), computed stably (never log(sigmoid(z)) directly: it must stay finite and accurate for
+     * |z| up to 10³); REFERENCE_FREE: SIGMOID with rc = rr = 0, whatever reference log-probs are passed;
+     * CDPO: −(1−ε)·log σ(z) − ε·log σ(−z) (ε = labelSmoothing; ε = 0 is SIGMOID); IPO: (h − 1/(2β))²;
+     * HINGE: max(0, 1 − z) — on z = β·h, not on h.
      * Rewards: chosenReward = β(πc − rc), rejectedReward = β(πr − rr) (with the reference zeroed for REFERENCE_FREE).
      * Gradients: gradPolicyChosen = ∂L/∂πc, gradPolicyRejected = ∂L/∂πr.
      * β ≤ 0 or not finite, ε outside [0, 0.5), or a non-finite log-prob → {@link AnchorException}.
@@ -50,6 +53,7 @@ public final class DpoLoss {
         return (policyChosen - refChosen) - (policyRejected - refRejected);
     }
 
+    /** log σ(x) = −log(1 + e^−x), accurate for any x: −800 at x = −800, −e^−40 (not 0) at x = 40. */
     public static double logSigmoid(double x) {
         throw new UnsupportedOperationException("Exercise 4.1: implement a stable log-sigmoid");
     }
