@@ -37,7 +37,7 @@ final class DpoTour {
         tour.check("loss when policy = reference (\"The DPO Loss Function\")", "-log σ(0) = ln 2 = 0.693147",
                 String.format("%.6f", first.loss()), Math.abs(first.loss() - Math.log(2)) < 1e-12);
         var concatenated = DpoTrainer.evaluate(policy, new DpoReference.Resident(reference), data, new int[]{0}, s, 0).metrics();
-        tour.check("four separate passes = one concatenated batch", "(prints none; TRL concatenates)",
+        tour.bar("four separate passes = one concatenated batch", "equal to 1e-3 (TRL concatenates)",
                 String.format("log π(y_w) %.4f vs %.4f", pc, concatenated.logpsChosen()), Math.abs(pc - concatenated.logpsChosen()) < 1e-3);
         List<PreferenceBatch> probe = data.subList(0, PROBE);
         DpoReference.Precomputed pre = DpoReference.precompute(reference, data, 16);
@@ -46,6 +46,15 @@ final class DpoTour {
         double after = DpoTrainer.meanLogRatioMargin(policy, pre, probe);
         tour.check(STEPS + " DPO steps widen the chosen-rejected gap (\"What the Loss Pushes\")", "gap grows",
                 String.format("mean margin %+.4f → %+.4f nats", before, after), after > before);
+        // the same section's two bullets, one response at a time: the log-ratios were 0 before training (policy = reference)
+        double chosen = 0, rejected = 0;
+        for (PreferenceBatch q : probe) {
+            chosen += (sum(policy, q.chosen(), q.chosenMask()) - sum(reference, q.chosen(), q.chosenMask())) / PROBE;
+            rejected += (sum(policy, q.rejected(), q.rejectedMask()) - sum(reference, q.rejected(), q.rejectedMask())) / PROBE;
+        }
+        tour.slip("the preferred response, relative to the reference", "more likely (log-ratio > 0)", String.format("mean log-ratio %+.4f nats", chosen), chosen > 0);
+        tour.slip("the rejected response, relative to the reference", "less likely (log-ratio < 0)", String.format("mean log-ratio %+.4f nats", rejected), rejected < 0);
+        if (chosen <= 0) tour.note("the gap widened by pushing both responses down, the rejected one faster (likelihood displacement; chapter 4)");
         tour.note("document 2's questions: ./anchor experiment beta-sweep | reference-free | stronger-reference | iterative (chapters/05-reference-policies.md)");
     }
 

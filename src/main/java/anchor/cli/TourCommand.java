@@ -53,14 +53,17 @@ final class TourCommand implements Runnable {
         if (chapter == null || chapter.equals("world")) WorldTour.run(tour);
         if (chapter == null || chapter.equals("dpo")) DpoTour.run(tour);
         if (chapter == null || chapter.equals("ppo")) PpoTour.run(tour);
-        long failed = tour.differing();
-        out.printf("%n%d lines, %d differ from the document%n", tour.lines().size(), failed);
+        long differ = tour.notOk(Tour.Kind.DOCUMENT), missed = tour.notOk(Tour.Kind.ANCHORS_BAR), slips = tour.notOk(Tour.Kind.SLIP);
+        out.printf("%n%d lines: %d of the document's numbers, %d differ; %d of Anchor's own bars, %d missed; %d claims of the document tested, %d do not hold here%n",
+                tour.lines().size(), tour.count(Tour.Kind.DOCUMENT), differ, tour.count(Tour.Kind.ANCHORS_BAR), missed, tour.count(Tour.Kind.SLIP), slips);
         if (common.json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("lines", tour.lines());
-            r.put("differ", failed);
+            r.put("differ", differ);
+            r.put("bars_missed", missed);
+            r.put("claims_not_holding", slips);
             Common.printJson(out, r);
         }
-        if (failed > 0) throw new AnchorException(failed + " tour check(s) differ from the document");
+        if (differ + missed > 0) throw new AnchorException(differ + " tour line(s) differ from the document and " + missed + " miss Anchor's own bar");
     }
 }
