@@ -78,7 +78,7 @@ public final class Gpt2Tokenizer {
      */
     public static Gpt2Tokenizer forModel(Path dir) {
         if (dir == null) return gpt2();
-        if (!Files.isDirectory(dir)) throw new AnchorException(dir + ": no such model directory");
+        if (!Files.isDirectory(dir)) throw new AnchorException(dir + ": the model directory does not exist");
         boolean vocab = Files.exists(dir.resolve("vocab.json")), merges = Files.exists(dir.resolve("merges.txt"));
         if (vocab && merges) return fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
         if (Files.exists(dir.resolve("tokenizer.json"))) return fromTokenizerJson(dir.resolve("tokenizer.json"));

@@ -101,7 +101,7 @@ class Gpt2TokenizerTest {
     @Test
     void brokenOrMissingTokenizerFilesAreNamedInsteadOfFallingBackToGpt2(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> Gpt2Tokenizer.forModel(dir.resolve("nonexistent"))).isInstanceOf(anchor.AnchorException.class)
-                .hasMessageContaining("no such model directory");
+                .hasMessageContaining("the model directory does not exist");
         Path half = Files.createDirectory(dir.resolve("half"));
         Files.writeString(half.resolve("vocab.json"), "{\"a\": 0}");
         assertThatThrownBy(() -> Gpt2Tokenizer.forModel(half)).hasMessageContaining("vocab.json but no merges.txt");
