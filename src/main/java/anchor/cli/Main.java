@@ -42,6 +42,14 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((e, params) -> {
             // one line, not the whole usage; the command's --help has the rest
+            String dashed = java.util.Arrays.stream(params).filter(a -> a.startsWith("-") && a.length() > 1 && !a.startsWith("--") && !e.getCommandLine().getCommandSpec().optionsMap().containsKey(a))
+                    .findFirst().orElse(null);
+            if (dashed != null && e.getMessage().startsWith("Missing required parameter")) {
+                err.println("anchor: error: '" + dashed + "' was read as an option; to pass text that starts with '-', put -- before it: anchor "
+                        + e.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^anchor ?", "") + " -- " + dashed);
+                if (json) Common.printJson(out, java.util.Map.of("error", "'" + dashed + "' was read as an option; put -- before it"));
+                return 2;
+            }
             err.println("anchor: error: " + e.getMessage() + " (see: anchor " + e.getCommandLine().getCommandSpec().qualifiedName(" ")
                     .replaceFirst("^anchor ?", "") + (e.getCommandLine().getCommandSpec().qualifiedName().equals("anchor") ? "" : " ") + "--help)");
             if (json) Common.printJson(out, java.util.Map.of("error", e.getMessage()));

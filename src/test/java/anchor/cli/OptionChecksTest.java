@@ -45,6 +45,14 @@ class OptionChecksTest {
     }
 
     @Test
+    void textStartingWithADashIsPointedAtDoubleDash() {
+        refused("put -- before it: anchor tokenize -- -x", "tokenize", "-x");
+        Cli.Result r = Cli.run("tokenize", "--json", "--", "-x");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.json().get("ids").size()).isEqualTo(2);
+    }
+
+    @Test
     void anUnusableOutFailsBeforeTraining() throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "mine\n");
         refused("is a file, not a directory", "world", "pretrain", "--steps", "1", "--batch", "1", "--no-progress", "--out", file.resolve("run").toString());
