@@ -17,11 +17,16 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String only = args.length > 1 ? args[1] : "";   // e.g. "generate" runs only the generation benchmarks
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
+        var options = new OptionsBuilder()
                 .include(Gpt2Benchmarks.class.getName() + "\\." + (only.isEmpty() ? ".*" : only))
                 .forks(1).warmupIterations(2).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(2))
-                .jvmArgs("-Xmx16g").build()).run();
+                .jvmArgs("-Xmx16g");
+        for (int i = 2; i < args.length; i++) {                  // name=value pins a @Param, e.g. model=gpt2 path=cache
+            String[] kv = args[i].split("=", 2);
+            options.param(kv[0], kv[1]);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
         Gpt2Config c = Gpt2Config.preset("gpt2");
         double sgemmGflops = Double.NaN;
         for (RunResult r : results) {
