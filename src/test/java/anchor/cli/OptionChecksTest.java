@@ -45,7 +45,7 @@ class OptionChecksTest {
     }
 
     @Test
-    void textStartingWithADashIsPointedAtDoubleDash() {
+    void textStartingWithADashIsPointedAtDoubleDash() throws Exception {
         refused("put -- before it: anchor tokenize -- -x", "tokenize", "-x");
         Cli.Result r = Cli.run("tokenize", "--json", "--", "-x");
         assertThat(r.code()).as(r.err()).isZero();
