@@ -35,6 +35,11 @@ public final class ReferenceModel {
         throw new UnsupportedOperationException("Exercise 2.1: implement ReferenceModel.create(policy, placement)");
     }
 
+    /** Given (not part of the exercise): the reference built from weights, through your {@link #create(Gpt2Model, Placement)}. */
+    public static LanguageModel create(anchor.gpt2.Gpt2Weights w, Placement placement) {
+        return create(Gpt2Model.of(w, DataType.FLOAT, true), placement);
+    }
+
     /** Contract: {@code create(policy, FP32)} as a {@link Gpt2Model}. */
     public static Gpt2Model create(Gpt2Model policy) {
         throw new UnsupportedOperationException("Exercise 2.1: implement ReferenceModel.create(policy)");
