@@ -13,7 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
         + "beta-sweep, reference-free, stronger-reference, iterative (table, CSV and PNG under --out).")
@@ -40,6 +42,8 @@ final class ExperimentCommand implements Runnable {
     String referenceSteps;
     @Option(names = "--out", defaultValue = "runs/experiments", paramLabel = "DIR")
     Path out;
+    @picocli.CommandLine.Mixin
+    Common common;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +52,11 @@ final class ExperimentCommand implements Runnable {
         if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative").contains(name)) {
             throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference or iterative)");
         }
-        Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts, pairs, Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList());
+        List<Long> seedList = doubles(seeds, null).stream().map(d -> {
+            if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
+            return d.longValue();
+        }).toList();
+        Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts, pairs, seedList);
         PrintWriter log = spec.commandLine().getErr();
         List<Double> betaList = doubles(betas, name.equals("beta-sweep") ? "0.001,0.003,0.01,0.03,0.1,0.3,1.0" : "0.1");
         List<Double> rs = doubles(referenceSteps, null);
@@ -56,17 +64,26 @@ final class ExperimentCommand implements Runnable {
         var budget = new StrongerReference.Budget(rs.get(0).intValue(), rs.get(1).intValue());
         long t0 = System.nanoTime();
         Experiments.Setup setup = Experiments.Setup.world(plan);
-        switch (name) {
-            case "beta-sweep" -> Experiments.write(Experiments.betaSweep(setup, betaList, log), out, name, "β", true);
-            case "reference-free" -> Experiments.write(Experiments.referenceFree(setup, beta, log), out, name, "run", false);
-            case "stronger-reference" -> Experiments.write(StrongerReference.run(setup, betaList, budget, out, log), out, name, "run", false);
-            default -> Experiments.write(IterativeDpo.run(setup, beta, log), out, name, "run", false);
-        }
-        log.printf("anchor: %s took %.1f minutes%n", name, (System.nanoTime() - t0) / 6e10);
+        List<Experiments.Row> rows = switch (name) {
+            case "beta-sweep" -> Experiments.betaSweep(setup, betaList, log);
+            case "reference-free" -> Experiments.referenceFree(setup, beta, log);
+            case "stronger-reference" -> StrongerReference.run(setup, betaList, budget, out, log);
+            default -> IterativeDpo.run(setup, beta, log);
+        };
+        Experiments.write(rows, out, name, name.equals("beta-sweep") ? "β" : "run", name.equals("beta-sweep"));
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        log.printf("anchor: %s took %.1f minutes%n", name, minutes);
         try {
             spec.commandLine().getOut().print(Files.readString(out.resolve(name + ".md")));
         } catch (java.io.IOException e) {
             throw new AnchorException("cannot read " + out.resolve(name + ".md"));
+        }
+        if (common.json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("experiment", name);
+            j.put("minutes", minutes);
+            j.put("rows", rows);
+            Common.printJson(spec.commandLine().getOut(), j);
         }
     }
 

@@ -16,13 +16,17 @@ class ExperimentCommandTest {
 
     @Test
     void referenceFreeExperimentWritesItsTableCsvAndPlot() throws Exception {
-        Cli.Result r = Cli.run("experiment", "reference-free", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8", "--out", dir.toString());
+        Cli.Result r = Cli.run("experiment", "reference-free", "--json", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8", "--out", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| DPO |", "| reference-free |");
         var csv = Files.readAllLines(dir.resolve("reference-free.csv"));
         assertThat(csv).hasSize(3);
         assertThat(csv.get(1)).startsWith("DPO,SFT,");
         assertThat(Files.size(dir.resolve("reference-free.png"))).isPositive();
+        var json = r.json();
+        assertThat(json.get("experiment").asText()).isEqualTo("reference-free");
+        assertThat(json.get("rows").size()).as("one row per run, as in the CSV").isEqualTo(csv.size() - 1);
+        assertThat(json.get("rows").get(0).get("eval").has("goldMean")).isTrue();
     }
 
     @Test
@@ -49,8 +53,10 @@ class ExperimentCommandTest {
     @Test
     void badExperimentSettingsAreNamed() {
         String[][] cases = {{"experiment", "stronger"}, {"experiment", "beta-sweep", "--betas", "0.1,x"},
-                {"experiment", "stronger-reference", "--reference-steps", "5"}, {"experiment", "beta-sweep", "--pairs", "-1"}};
-        String[] expected = {"unknown experiment 'stronger'", "not a comma-separated list of numbers", "--reference-steps takes two numbers", "--pairs must be >= 0"};
+                {"experiment", "stronger-reference", "--reference-steps", "5"}, {"experiment", "beta-sweep", "--pairs", "-1"},
+                {"experiment", "beta-sweep", "--seeds", "0,a"}, {"experiment", "beta-sweep", "--seeds", "0.5"}};
+        String[] expected = {"unknown experiment 'stronger'", "not a comma-separated list of numbers", "--reference-steps takes two numbers", "--pairs must be >= 0",
+                "not a comma-separated list of numbers", "--seeds must be whole numbers"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Result r = Cli.run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
