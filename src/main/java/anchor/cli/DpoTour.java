@@ -48,9 +48,10 @@ final class DpoTour {
                 String.format("mean margin %+.4f → %+.4f nats", before, after), after > before);
         // the same section's two bullets, one response at a time: the log-ratios were 0 before training (policy = reference)
         double chosen = 0, rejected = 0;
-        for (PreferenceBatch q : probe) {
-            chosen += (sum(policy, q.chosen(), q.chosenMask()) - sum(reference, q.chosen(), q.chosenMask())) / PROBE;
-            rejected += (sum(policy, q.rejected(), q.rejectedMask()) - sum(reference, q.rejected(), q.rejectedMask())) / PROBE;
+        double[][] now = PairBatches.sequenceLogps(policy, probe, 16);                       // [i] = {chosen, rejected}
+        for (int i = 0; i < PROBE; i++) {
+            chosen += (now[i][0] - pre.logps()[i][0]) / PROBE;
+            rejected += (now[i][1] - pre.logps()[i][1]) / PROBE;
         }
         tour.slip("the preferred response, relative to the reference", "more likely (log-ratio > 0)", String.format("mean log-ratio %+.4f nats", chosen), chosen > 0);
         tour.slip("the rejected response, relative to the reference", "less likely (log-ratio < 0)", String.format("mean log-ratio %+.4f nats", rejected), rejected < 0);

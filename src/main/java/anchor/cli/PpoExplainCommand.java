@@ -59,7 +59,8 @@ final class PpoExplainCommand implements Runnable {
         int[] prompt = Common.parseIds(promptIds), response = Common.parseIds(responseIds);
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)).withoutScoreHead());
-        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead()).frozenCopy();
+        var reference = anchor.reference.ReferenceModel.create(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead(),
+                anchor.reference.ReferenceModel.Placement.FP32);
         Gpt2Model reward = RewardCommand.rewardModel(rewardDir), value = RewardCommand.rewardModel(valueDir);
         for (int id : prompt) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--prompt-ids: token id " + id + " is outside the vocabulary");
         for (int id : response) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--response-ids: token id " + id + " is outside the vocabulary");

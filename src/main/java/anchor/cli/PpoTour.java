@@ -7,6 +7,7 @@ import anchor.kl.KlEstimators;
 import anchor.ppo.KlController;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
+import anchor.reference.ReferenceModel;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.world.PreferenceData;
@@ -25,7 +26,7 @@ final class PpoTour {
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
         // the identities below hold for any reward and value model: an untrained head on the SFT trunk will do
         Gpt2Weights rm = RewardModel.init(sft, 1);
-        var models = new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
+        var models = new PpoTrainer.Models(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.of(rm, org.nd4j.linalg.api.buffer.DataType.FLOAT, true),
                 RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
         List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(Gpt2Tokenizer.gpt2()::encode).toList();
         PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);

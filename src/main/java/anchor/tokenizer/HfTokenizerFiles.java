@@ -25,22 +25,35 @@ public final class HfTokenizerFiles {
     public static final String VOCAB = "vocab.json", MERGES = "merges.txt";
 
     private static volatile List<String> merges;
+    private static volatile String[] files;                                  // {vocab.json, merges.txt}, built once
 
-    /** Writes {@code vocab.json} and {@code merges.txt} of GPT-2's tokenizer into {@code dir}. */
+    /** Writes {@code vocab.json} and {@code merges.txt} of GPT-2's tokenizer into {@code dir} (every checkpoint does). */
     public static void writeGpt2(Path dir) {
-        Map<String, Integer> vocab = Gpt2Tokenizer.gpt2().vocabulary();
-        String[] byId = new String[Gpt2Tokenizer.EOT_ID + 1];
-        vocab.forEach((tok, id) -> byId[id] = tok);
-        ObjectNode v = new ObjectMapper().createObjectNode();
-        for (int id = 0; id < byId.length; id++) v.put(byId[id], id);
-        StringBuilder m = new StringBuilder("#version: 0.2\n");
-        for (String rule : gpt2Merges()) m.append(rule).append('\n');
+        String[] text = gpt2Files();
         try {
-            Files.writeString(dir.resolve(VOCAB), v.toString(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(MERGES), m, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(VOCAB), text[0], StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(MERGES), text[1], StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new AnchorException("cannot write the tokenizer files into " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String[] gpt2Files() {
+        if (files == null) {
+            synchronized (HfTokenizerFiles.class) {
+                if (files == null) {
+                    Map<String, Integer> vocab = Gpt2Tokenizer.gpt2().vocabulary();
+                    String[] byId = new String[Gpt2Tokenizer.EOT_ID + 1];
+                    vocab.forEach((tok, id) -> byId[id] = tok);
+                    ObjectNode v = new ObjectMapper().createObjectNode();
+                    for (int id = 0; id < byId.length; id++) v.put(byId[id], id);
+                    StringBuilder m = new StringBuilder("#version: 0.2\n");
+                    for (String rule : gpt2Merges()) m.append(rule).append('\n');
+                    files = new String[]{v.toString(), m.toString()};
+                }
+            }
+        }
+        return files;
     }
 
     /** GPT-2's 50,000 merge rules in rank order, "left right" in the byte-level alphabet. */
