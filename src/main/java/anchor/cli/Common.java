@@ -53,14 +53,14 @@ class Common {
         return p == null ? null : p.toString();
     }
 
-    /** "1,2,3" or "[1, 2, 3]" → ids. */
-    static int[] parseIds(String s) {
+    /** "1,2,3" or "[1, 2, 3]" → ids; errors name the argument as the user wrote it ({@code --ids}, {@code IDS}, …). */
+    static int[] parseIds(String s, String argument) {
         String body = s.trim().replaceAll("^\\[|]$", "").trim();
-        if (body.isEmpty()) throw new AnchorException("empty input: --ids holds no token ids");
+        if (body.isEmpty()) throw new AnchorException("empty input: " + argument + " holds no token ids");
         try {
             return Arrays.stream(body.split("[,\\s]+")).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new AnchorException("--ids must be comma-separated integers, got '" + s + "'");
+            throw new AnchorException(argument + " must be comma-separated integers, got '" + s + "'");
         }
     }
 

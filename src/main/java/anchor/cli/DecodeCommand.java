@@ -23,7 +23,7 @@ final class DecodeCommand implements Runnable {
 
     @Override
     public void run() {
-        String text = Gpt2Tokenizer.forModel(model).decode(Common.parseIds(ids));
+        String text = Gpt2Tokenizer.forModel(model).decode(Common.parseIds(ids, "IDS"));
         if (common.json) Common.printJson(spec.commandLine().getOut(), Map.of("text", text));
         else spec.commandLine().getOut().println(text);
     }

@@ -92,7 +92,7 @@ final class DpoLossCommand implements Runnable {
 
     private static int[] ids(String ids, String text, Gpt2Tokenizer tok, String what) {
         if ((ids == null) == (text == null)) throw new AnchorException("give exactly one of --" + what + " or --" + what + "-ids");
-        int[] out = ids != null ? Common.parseIds(ids) : tok.encode(text);
+        int[] out = ids != null ? Common.parseIds(ids, "--" + what + "-ids") : tok.encode(text);
         if (out.length == 0) throw new AnchorException("empty " + what);
         return out;
     }

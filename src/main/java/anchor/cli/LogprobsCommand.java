@@ -30,7 +30,7 @@ final class LogprobsCommand implements Runnable {
     public void run() {
         if ((text == null) == (ids == null)) throw new AnchorException("give exactly one of --text or --ids");
         Gpt2Tokenizer tok = modelOptions.tokenizer();
-        int[] seq = text != null ? tok.encode(text) : Common.parseIds(ids);
+        int[] seq = text != null ? tok.encode(text) : Common.parseIds(ids, "--ids");
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens to score (got " + seq.length + "): the first token is only context");
         Gpt2Model model = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         TokenBatch batch = TokenBatch.of(seq);

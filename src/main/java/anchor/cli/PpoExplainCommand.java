@@ -56,7 +56,7 @@ final class PpoExplainCommand implements Runnable {
         if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
         var s = new PpoExplain.Settings(klCoef, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), gamma, lam, temperature,
                 missingEosPenalty == null ? Double.NaN : missingEosPenalty);
-        int[] prompt = Common.parseIds(promptIds), response = Common.parseIds(responseIds);
+        int[] prompt = Common.parseIds(promptIds, "--prompt-ids"), response = Common.parseIds(responseIds, "--response-ids");
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)).withoutScoreHead());
         var reference = anchor.reference.ReferenceModel.create(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead(),

@@ -41,7 +41,7 @@ final class WorldCommand implements Runnable {
         long seed;
         @Option(names = "--export", paramLabel = "DIR", description = "Also write the final model in F16 here (the committed copy lives in src/main/resources/anchor/world/sft).")
         Path export;
-        @Option(names = "--no-progress")
+        @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;

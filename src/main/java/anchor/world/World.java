@@ -99,24 +99,72 @@ public final class World {
 
     private static Path sftDir;
 
-    /** The committed SFT checkpoint, unpacked from the resources into a temporary directory once per JVM. */
+    /**
+     * The committed SFT checkpoint as a directory. Run from a classes folder (as {@code ./anchor} and the tests do), it
+     * is that folder itself: nothing is copied. Run from a jar, it is unpacked once into a folder of the temporary
+     * directory named by the checkpoint's SHA-256, written under a temporary name and moved into place, and reused by
+     * every later run of the same checkpoint: one folder per checkpoint, not one per process (a killed process used
+     * to leave a 14 MB copy behind).
+     */
     public static synchronized Path sftDirectory() {
         if (sftDir != null) return sftDir;
+        java.net.URL config = World.class.getResource(RESOURCE_DIR + "sft/" + SFT_FILES[0]);
+        if (config == null) throw missingSft(SFT_FILES[0]);
         try {
-            Path dir = Files.createTempDirectory("anchor-world-sft");
-            dir.toFile().deleteOnExit(); // registered first, deleted last: after the files in it
-            for (String f : SFT_FILES) {
-                try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "sft/" + f)) {
-                    if (in == null) throw new AnchorException("the world's SFT model is not built into this copy of Anchor (missing "
-                            + RESOURCE_DIR + "sft/" + f + "); rebuild it with: anchor world pretrain");
-                    Files.copy(in, dir.resolve(f));
-                    dir.resolve(f).toFile().deleteOnExit();
-                }
-            }
-            sftDir = dir;
-            return dir;
-        } catch (IOException e) {
+            sftDir = "file".equals(config.getProtocol()) ? Path.of(config.toURI()).getParent()
+                    : unpackSft(Path.of(System.getProperty("java.io.tmpdir")));
+            return sftDir;
+        } catch (IOException | java.net.URISyntaxException e) {
             throw new AnchorException("cannot unpack the world's SFT model: " + e.getMessage(), e);
         }
+    }
+
+    /** Unpacks the SFT files into {@code root}/anchor-world-sft-HASH unless they are there already; returns that folder. */
+    static Path unpackSft(Path root) throws IOException {
+        byte[][] files = new byte[SFT_FILES.length][];
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < SFT_FILES.length; i++) {
+            try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "sft/" + SFT_FILES[i])) {
+                if (in == null) throw missingSft(SFT_FILES[i]);
+                files[i] = in.readAllBytes();
+                sha.update(files[i]);
+            }
+        }
+        String hash = java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        Path dir = root.resolve("anchor-world-sft-" + hash);
+        if (isUnpacked(dir, files)) return dir;
+        if (Files.isDirectory(dir)) { // a damaged copy (edited or cut short): it is ours by name, replace it
+            for (String f : SFT_FILES) Files.deleteIfExists(dir.resolve(f));
+            Files.deleteIfExists(dir);
+        }
+        Path tmp = Files.createTempDirectory(root, "anchor-world-sft-" + hash + ".tmp");
+        try {
+            for (int i = 0; i < SFT_FILES.length; i++) Files.write(tmp.resolve(SFT_FILES[i]), files[i]);
+            Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (!isUnpacked(dir, files)) throw e; // another process moved its copy in first: use that one
+        } finally {
+            for (String f : SFT_FILES) Files.deleteIfExists(tmp.resolve(f));
+            Files.deleteIfExists(tmp);
+        }
+        return dir;
+    }
+
+    private static boolean isUnpacked(Path dir, byte[][] files) throws IOException {
+        for (int i = 0; i < SFT_FILES.length; i++) {
+            Path f = dir.resolve(SFT_FILES[i]);
+            if (!Files.isRegularFile(f) || !java.util.Arrays.equals(Files.readAllBytes(f), files[i])) return false;
+        }
+        return true;
+    }
+
+    private static AnchorException missingSft(String file) {
+        return new AnchorException("the world's SFT model is not built into this copy of Anchor (missing "
+                + RESOURCE_DIR + "sft/" + file + "); rebuild it with: anchor world pretrain");
     }
 }

@@ -96,11 +96,14 @@ class CliTest {
                 {"logprobs", "--config", "gpt2-tiny", "--ids", "1,a"},
                 {"generate", "--config", "gpt2-tiny", "--prompt", "hi", "--top-p", "0"},
                 {"decode", "99999"},
+                {"decode", "1,x"},
+                {"decode", "[]"},
                 {"tour", "no-such-chapter"},
         };
         String[] expected = {"does not exist", "truncated", "outside the vocabulary", "need at least 2 tokens", "empty input",
                 "longer than the model's context (n_positions = 128)", "unknown config 'gpt2-huge'", "comma-separated integers",
-                "--top-p must be in (0, 1]", "outside the vocabulary", "unknown chapter"};
+                "--top-p must be in (0, 1]", "outside the vocabulary", "IDS must be comma-separated integers", "IDS holds no token ids",
+                "unknown chapter"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Result r = run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
