@@ -2,7 +2,13 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.experiments.Experiments;
+import anchor.checkpoint.HfCheckpoint;
 import anchor.experiments.IterativeDpo;
+import anchor.experiments.NoKl;
+import anchor.experiments.NoKlReport;
+import anchor.experiments.WorldRewardModel;
+import anchor.reward.RewardModel;
+import anchor.world.World;
 import anchor.experiments.StrongerReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,24 +24,27 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
-        + "beta-sweep, reference-free, stronger-reference, iterative (table, CSV and PNG under --out).")
+        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl "
+        + "(table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference or iterative")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative or no-kl")
     String name;
-    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; stronger-reference: default 0.1)")
+    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
     String betas;
     @Option(names = "--beta", defaultValue = "0.1", description = "β of reference-free and iterative.")
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
-    @Option(names = "--steps", defaultValue = "60", description = "DPO steps per run (per round for iterative).")
-    int steps;
-    @Option(names = "--batch", defaultValue = "8")
-    int batch;
+    @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); PPO updates per run for no-kl (default 20).")
+    Integer steps;
+    @Option(names = "--batch", description = "Pairs per DPO step (default 8); rollouts per PPO update (default 16).")
+    Integer batch;
     @Option(names = "--lr", defaultValue = "1e-4")
     double lr;
-    @Option(names = "--prompts", defaultValue = "128", description = "Held-out prompts to evaluate on.")
-    int prompts;
+    @Option(names = "--prompts", description = "Held-out prompts to evaluate on (default 128; no-kl: 64).")
+    Integer prompts;
+    @Option(names = "--eval-every", defaultValue = "5", description = "no-kl: evaluate every N updates, and after the last (default ${DEFAULT-VALUE}).")
+    int evalEvery;
     @Option(names = "--pairs", defaultValue = "0", description = "Training pairs to use (0: all 512); iterative samples as many new ones.")
     int pairs;
     @Option(names = "--reference-steps", defaultValue = "150,300", description = "stronger-reference: LM steps for the compatible,incompatible references.")
@@ -49,14 +58,18 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative").contains(name)) {
-            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference or iterative)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative or no-kl)");
         }
         List<Long> seedList = doubles(seeds, null).stream().map(d -> {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
             return d.longValue();
         }).toList();
-        Experiments.Plan plan = new Experiments.Plan(steps, batch, lr, prompts, pairs, seedList);
+        if (name.equals("no-kl")) {
+            noKl(seedList);
+            return;
+        }
+        Experiments.Plan plan = new Experiments.Plan(steps == null ? 60 : steps, batch == null ? 8 : batch, lr, prompts == null ? 128 : prompts, pairs, seedList);
         PrintWriter log = spec.commandLine().getErr();
         List<Double> betaList = doubles(betas, name.equals("beta-sweep") ? "0.001,0.003,0.01,0.03,0.1,0.3,1.0" : "0.1");
         List<Double> rs = doubles(referenceSteps, null);
@@ -73,14 +86,38 @@ final class ExperimentCommand implements Runnable {
         Experiments.write(rows, out, name, name.equals("beta-sweep") ? "β" : "run", name.equals("beta-sweep"));
         double minutes = (System.nanoTime() - t0) / 6e10;
         log.printf("anchor: %s took %.1f minutes%n", name, minutes);
+        printTable(name, minutes, rows);
+    }
+
+    /** Document 1's failure modes under PPO: β = 0 beside β > 0 and the adaptive controller. */
+    private void noKl(List<Long> seedList) {
+        PrintWriter log = spec.commandLine().getErr();
+        var d = NoKl.Plan.defaults(seedList);
+        var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery);
+        if (steps != null) ppo = ppo.withSteps(steps);
+        if (batch != null) ppo = ppo.withBatch(batch);
+        List<NoKl.Arm> arms = d.arms();
+        if (betas != null) arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();
+        var plan = new NoKl.Plan(ppo, arms, seedList, prompts == null ? d.evalPrompts() : prompts);
+        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
+        var models = new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
+        long t0 = System.nanoTime();
+        List<NoKl.Point> points = NoKl.run(plan, models, log);
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        NoKlReport.write(points, plan, out, minutes);
+        log.printf("anchor: no-kl took %.1f minutes; no-kl.md, no-kl.csv, no-kl.png and no-kl-proxy.png in %s%n", minutes, out);
+        printTable("no-kl", minutes, points);
+    }
+
+    private void printTable(String experiment, double minutes, Object rows) {
         try {
-            spec.commandLine().getOut().print(Files.readString(out.resolve(name + ".md")));
+            spec.commandLine().getOut().print(Files.readString(out.resolve(experiment + ".md")));
         } catch (java.io.IOException e) {
-            throw new AnchorException("cannot read " + out.resolve(name + ".md"));
+            throw new AnchorException("cannot read " + out.resolve(experiment + ".md"));
         }
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();
-            j.put("experiment", name);
+            j.put("experiment", experiment);
             j.put("minutes", minutes);
             j.put("rows", rows);
             Common.printJson(spec.commandLine().getOut(), j);

@@ -10,7 +10,6 @@ import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
-import anchor.world.GoldReward;
 import anchor.world.PreferenceData;
 import anchor.world.World;
 import picocli.CommandLine.Command;
@@ -94,19 +93,6 @@ final class PpoCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** The world's judge: its gold reward, and its exact grammar checker. */
-    static final anchor.ppo.Judge WORLD_JUDGE = new anchor.ppo.Judge() {
-        @Override
-        public double gold(int[] responseIds) {
-            return GoldReward.of(PreferenceData.responseText(responseIds));
-        }
-
-        @Override
-        public boolean wellFormed(int[] responseIds) {
-            return anchor.world.Language.isGrammatical(PreferenceData.responseText(responseIds));
-        }
-    };
-
     private boolean shared() {
         return "shared".equalsIgnoreCase(valueModel);
     }
@@ -146,7 +132,7 @@ final class PpoCommand implements Runnable {
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,
-                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? WORLD_JUDGE : null, evalPrompts);
+                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? anchor.experiments.WorldJudge.INSTANCE : null, evalPrompts);
         PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), out, saveEvery, !noProgress, err);
         Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
         var o = spec.commandLine().getOut();

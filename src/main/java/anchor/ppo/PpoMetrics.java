@@ -60,7 +60,8 @@ final class PpoMetrics {
     /**
      * One sample per evaluation prompt from the current policy (at the rollout temperature, the same seed at every
      * evaluation, so successive values differ by the policy, not by the draw): {@code eval/gold} and
-     * {@code eval/well_formed} (the judge's means), {@code eval/kl} (k1 summed over the sampled tokens, per sequence),
+     * {@code eval/well_formed} (the judge's means), {@code eval/score} (the reward model's normalised score: the proxy
+     * the policy is trained on, no missing-EOS penalty), {@code eval/kl} (k1 summed over the sampled tokens, per sequence),
      * {@code eval/distinct_2} (distinct token bigrams over all samples / all bigrams: mode collapse) and
      * {@code eval/length} (mean tokens, EOS included); each mean with its standard error ({@code _se}) over the prompts.
      */
@@ -68,7 +69,7 @@ final class PpoMetrics {
         int[][] pr = prompts.toArray(int[][]::new);
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + 424_242, true));
         int n = pr.length;
-        double[] gold = new double[n], ok = new double[n], kl = new double[n], length = new double[n];
+        double[] gold = new double[n], ok = new double[n], kl = new double[n], length = new double[n], score = new double[n];
         Set<Long> bigrams = new HashSet<>();
         long allBigrams = 0;
         for (int from = 0; from < n; from += 16) {
@@ -81,6 +82,7 @@ final class PpoMetrics {
             }
             TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
             double[][] lp = m.policy().tokenLogProbs(tb, s.temperature()), ref = m.reference().tokenLogProbs(tb, s.temperature());
+            double[] raw = anchor.reward.RewardModel.lastTokenScores(m.reward(), tb);
             for (int b = from; b < to; b++) {
                 int[] r = y[b - from];
                 int P = pr[b].length;
@@ -88,6 +90,7 @@ final class PpoMetrics {
                 for (int t = 0; t + 1 < r.length; t++) bigrams.add((long) r[t] << 32 | r[t + 1]);
                 allBigrams += Math.max(0, r.length - 1);
                 length[b] = r.length;
+                score[b] = m.normalization().apply(raw[b - from]);
                 if (judge != null) {
                     gold[b] = judge.gold(r);
                     ok[b] = judge.wellFormed(r) ? 1 : 0;
@@ -99,6 +102,7 @@ final class PpoMetrics {
             meanAndSe(row, "eval/gold", gold);
             meanAndSe(row, "eval/well_formed", ok);
         }
+        meanAndSe(row, "eval/score", score);
         meanAndSe(row, "eval/kl", kl);
         row.put("eval/distinct_2", allBigrams == 0 ? 0.0 : (double) bigrams.size() / allBigrams);
         meanAndSe(row, "eval/length", length);

@@ -53,6 +53,14 @@ public final class PpoRun {
         return Gpt2Model.of(sharedTrunk ? w.withScoreHead(new float[c.nEmbd()]) : w.withoutScoreHead());
     }
 
+    /** The models a run trains and consults, built from the inputs' weights (the reference and reward model frozen). */
+    public static PpoTrainer.Models models(Inputs in) {
+        boolean shared = in.value() == null;
+        Gpt2Model policy = policy(in.policy(), shared);
+        return new PpoTrainer.Models(policy, reference(in.reference(), in.referencePlacement()),
+                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), shared ? policy : Gpt2Model.of(in.value()));
+    }
+
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
         try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
@@ -63,9 +71,8 @@ public final class PpoRun {
     private static Outcome trainLocked(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
         boolean shared = in.value() == null;
-        Gpt2Model policy = policy(in.policy(), shared);
-        var models = new PpoTrainer.Models(policy, reference(in.reference(), in.referencePlacement()),
-                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), shared ? policy : Gpt2Model.of(in.value()));
+        var models = models(in);
+        Gpt2Model policy = models.policy();
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), shared ? 0 : models.value().parameterBytes()};
         log.printf("anchor: %s models resident: policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB, value %s (parameters only)%n",
                 shared ? "three" : "four", bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6,

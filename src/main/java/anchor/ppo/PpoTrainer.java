@@ -135,6 +135,12 @@ public final class PpoTrainer implements RunLoop.Trainer {
         return sum / n;
     }
 
+    /** The {@code eval/*} metrics of the policy as it is now (what {@code evalEvery} logs before an update). */
+    public Map<String, Object> evaluate() {
+        if (evalPrompts.isEmpty()) throw new anchor.AnchorException("no evaluation prompts were given");
+        return PpoMetrics.evaluate(m, evalPrompts, s, judge);
+    }
+
     @Override
     public Map<String, Object> step(int step) {
         Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? PpoMetrics.evaluate(m, evalPrompts, s, judge) : Map.of();

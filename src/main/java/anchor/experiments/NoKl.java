@@ -1,0 +1,130 @@
+package anchor.experiments;
+
+import anchor.AnchorException;
+import anchor.gpt2.Gpt2Weights;
+import anchor.kl.KlEstimators;
+import anchor.ppo.KlController;
+import anchor.ppo.PpoRun;
+import anchor.ppo.PpoSettings;
+import anchor.ppo.PpoTrainer;
+import anchor.reference.ReferenceModel;
+import anchor.reward.RewardModel;
+import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.train.RunLoop;
+import anchor.world.PreferenceData;
+import anchor.world.World;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Document 1, "What Can Go Wrong Without a Reference?", measured: PPO on the world at β = 0 beside fixed β &gt; 0 and
+ * Ziegler et al.'s adaptive controller, every arm from the same SFT policy, reward model, prompts and seeds. Every
+ * {@code evalEvery} updates and after the last one, the policy answers the world's held-out prompts (one sample each,
+ * the same draw every time) and is scored by the proxy (the reward model it is trained on), the gold reward (known
+ * exactly), the KL to the reference (per sequence, on the sampled tokens), the grammar checker (language drift) and
+ * distinct-2 (collapse onto few outputs) — the three failure modes, each a number.
+ */
+public final class NoKl {
+    private NoKl() {
+    }
+
+    /** One arm: a fixed β, or the adaptive controller (initial β, target per-sequence KL, horizon). */
+    public record Arm(String label, double beta, double targetKl, double horizon) {
+        public static Arm fixed(double beta) {
+            return new Arm("β=" + number(beta), beta, Double.NaN, Double.NaN);
+        }
+
+        public static Arm adaptive(double initialBeta, double targetKl, double horizon) {
+            return new Arm("adaptive β (KL→" + number(targetKl) + ")", initialBeta, targetKl, horizon);
+        }
+
+        private static String number(double x) {
+            return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+        }
+
+        KlController controller() {
+            return Double.isNaN(targetKl) ? KlController.fixed(beta) : KlController.adaptive(beta, targetKl, horizon);
+        }
+    }
+
+    /**
+     * The default set: β = 0 (no reference in the reward), 0.01, 0.05 (TRL's default), 0.2 (Ziegler's fixed value) and
+     * the adaptive controller from 0.05 toward 1 nat per sequence. Its horizon is shortened from Ziegler's 10,000 to
+     * 100 so that β can move within a short run: 16 rollouts per update change β by at most 3.2 % per update.
+     */
+    public static final List<Arm> DEFAULT_ARMS = List.of(Arm.fixed(0), Arm.fixed(0.01), Arm.fixed(0.05), Arm.fixed(0.2), Arm.adaptive(0.05, 1.0, 100));
+
+    /**
+     * @param ppo         the PPO settings every arm shares (steps, batch, lr, evalEvery; the seed is replaced per run)
+     * @param seeds       one run per arm and seed
+     * @param evalPrompts held-out prompts answered at each evaluation
+     */
+    public record Plan(PpoSettings ppo, List<Arm> arms, List<Long> seeds, int evalPrompts) {
+        public Plan {
+            if (arms.isEmpty() || seeds.isEmpty()) throw new AnchorException("at least one arm and one seed");
+            if (ppo.evalEvery() < 1) throw new AnchorException("--eval-every must be >= 1 for this experiment");
+            if (evalPrompts < 2) throw new AnchorException("--prompts must be >= 2 (standard errors need two samples)");
+        }
+
+        /** The defaults of {@code anchor experiment no-kl}: 20 updates of 16 rollouts at lr 1e-4 (chapter 6's demo), evaluated every 5. */
+        public static Plan defaults(List<Long> seeds) {
+            return new Plan(PpoSettings.DEFAULTS.withSteps(20).withLr(1e-4).withEvalEvery(5), DEFAULT_ARMS, seeds, 64);
+        }
+    }
+
+    /** The frozen inputs: the SFT policy (also the reference), the reward model and its normalisation. */
+    public record Models(Gpt2Weights sft, Gpt2Weights reward, RewardModel.Normalization normalization) {
+    }
+
+    /** One evaluation of one run: before update {@code update} (update = steps: after the last one), with β as it was then. */
+    public record Point(String arm, long seed, int update, double beta, Map<String, Object> eval) {
+        public double get(String metric) {
+            return ((Number) eval.get(metric)).doubleValue();
+        }
+    }
+
+    /** Every arm × seed run; the evaluation points in run order. */
+    public static List<Point> run(Plan plan, Models models, PrintWriter log) {
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        List<int[]> prompts = new ArrayList<>(), evalPrompts = new ArrayList<>();
+        for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) prompts.add(tok.encode(p));
+        for (String p : PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts())) evalPrompts.add(tok.encode(p));
+        List<Point> points = new ArrayList<>();
+        for (long seed : plan.seeds()) {
+            for (Arm arm : plan.arms()) {
+                long t0 = System.nanoTime();
+                points.addAll(runOne(plan.ppo().withSeed(seed), arm, seed, models, prompts, evalPrompts));
+                log.printf("anchor: no-kl: %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), (System.nanoTime() - t0) / 6e10);
+            }
+        }
+        return points;
+    }
+
+    static List<Point> runOne(PpoSettings s, Arm arm, long seed, Models in, List<int[]> prompts, List<int[]> evalPrompts) {
+        var inputs = new PpoRun.Inputs(in.sft(), World.SFT_ID, in.sft(), "policy", ReferenceModel.Placement.FP32, in.reward(), in.normalization(),
+                "reward", in.reward(), "reward model", prompts, "world", WorldJudge.INSTANCE, evalPrompts);
+        KlController controller = arm.controller();
+        var trainer = new PpoTrainer(PpoRun.models(inputs), prompts, s, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, evalPrompts);
+        List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("ppo", s.steps())).rows();
+        List<Point> points = new ArrayList<>();
+        for (int step = 0; step < rows.size(); step++) {
+            Map<String, Object> r = rows.get(step);
+            if (!r.containsKey("eval/gold")) continue;
+            points.add(new Point(arm.label(), seed, step, ((Number) r.get("objective/kl_coef")).doubleValue(), evalOnly(r)));
+        }
+        points.add(new Point(arm.label(), seed, s.steps(), controller.beta(), trainer.evaluate()));
+        return points;
+    }
+
+    private static Map<String, Object> evalOnly(Map<String, Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        row.forEach((k, v) -> {
+            if (k.startsWith("eval/")) out.put(k, v);
+        });
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package anchor.experiments;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.gpt2.Gpt2Weights;
+import anchor.ppo.PpoSettings;
+import anchor.reward.RewardModel;
+import anchor.world.World;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The no-kl experiment cut down to one update per arm, and its standard errors and verdicts on numbers made by hand. */
+class NoKlTest {
+    @Test
+    void everyArmStartsFromTheSameEvaluationAndTheFilesAreWritten(@TempDir Path out) {
+        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
+        float[] head = new float[sft.config().nEmbd()];
+        Random r = new Random(1);
+        for (int i = 0; i < head.length; i++) head[i] = (float) (0.1 * r.nextGaussian());
+        var models = new NoKl.Models(sft, sft.withScoreHead(head), RewardModel.Normalization.IDENTITY);
+        var arms = List.of(NoKl.Arm.fixed(0), NoKl.Arm.adaptive(0.05, 5.0, 10));
+        var plan = new NoKl.Plan(PpoSettings.DEFAULTS.withSteps(1).withBatch(4).withLr(1e-4).withResponseLength(12).withEvalEvery(1), arms, List.of(3L), 4);
+        List<NoKl.Point> points = NoKl.run(plan, models, new PrintWriter(new StringWriter()));
+
+        assertThat(points).as("two evaluations per arm: before the update and after it").hasSize(4);
+        NoKl.Point zero0 = points.get(0), adaptive0 = points.get(2), adaptive1 = points.get(3);
+        assertThat(zero0.update()).isZero();
+        assertThat(zero0.get("eval/kl")).as("the SFT policy is its own reference: KL exactly 0").isZero();
+        assertThat(adaptive0.eval()).as("update 0 is the same SFT policy, prompts and draw in every arm").isEqualTo(zero0.eval());
+        assertThat(points.get(1).beta()).as("β = 0 stays 0").isZero();
+        assertThat(adaptive1.beta()).as("the adaptive β shrinks while the KL is under its target of 5 nats").isLessThan(0.05);
+        assertThat(adaptive1.get("eval/kl")).as("one update moved the policy").isNotZero();
+
+        NoKlReport.write(points, plan, out, 0.1);
+        assertThat(out.resolve("no-kl.md")).content().contains("β=0", "adaptive β (KL→5)", "no difference");
+        assertThat(out.resolve("no-kl.csv")).content().hasLineCount(5);
+        assertThat(out.resolve("no-kl.png")).isRegularFile();
+        assertThat(out.resolve("no-kl-proxy.png")).isRegularFile();
+    }
+
+    @Test
+    void theStandardErrorIsTheLargerOfTheSeedSpreadAndTheSamplingError() {
+        List<NoKl.Point> points = List.of(point("a", 0, 1.0, 0.3), point("a", 1, 1.2, 0.4), point("b", 0, 2.0, 0.01), point("b", 1, 3.0, 0.01));
+        NoKlReport.Estimate a = NoKlReport.estimate(points, "a", 5, "eval/gold"), b = NoKlReport.estimate(points, "b", 5, "eval/gold");
+        assertThat(a.mean()).isEqualTo(1.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(a.se()).as("seeds agree (spread 0.1): the sampling error √(0.3² + 0.4²) / 2 = 0.25 is the floor")
+                .isEqualTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(b.se()).as("seeds disagree: sd / √2 = 0.5 over the sampling error").isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(NoKlReport.difference(b, a)).as("1.4 ± 0.56: over two standard errors").isEqualTo("+1.400 ± 0.559");
+        assertThat(NoKlReport.difference(a, NoKlReport.estimate(points, "a", 5, "eval/gold"))).endsWith(": no difference");
+    }
+
+    private static NoKl.Point point(String arm, long seed, double gold, double se) {
+        return new NoKl.Point(arm, seed, 5, 0.1, Map.of("eval/gold", gold, "eval/gold_se", se));
+    }
+}
