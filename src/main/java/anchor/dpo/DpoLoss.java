@@ -10,7 +10,7 @@ import anchor.AnchorException;
  * sigmoid          L = −log σ(z)                                             (DPO)
  * cdpo(ε)          L = −(1−ε)·log σ(z) − ε·log σ(−z)                         (conservative DPO, label smoothing)
  * ipo              L = (h − 1/(2β))²                                         (Azar et al. 2023, eq. 17)
- * hinge            L = max(0, 1 − z)                                         (SLiC)
+ * hinge            L = max(0, 1 − z)                                         (SLiC's hinge on the reference-normalised margin: RSO, Liu et al. 2023)
  * reference-free   the sigmoid loss with log π_ref ≡ 0                      (document 2's reference-free baseline)
  * implicit rewards r_w = β·(log π(y_w) − log π_ref(y_w)),  r_l = β·(log π(y_l) − log π_ref(y_l))
  * </pre>
