@@ -38,11 +38,12 @@ final class WorldEvalCommand implements Runnable {
         Common.modelDir(referenceDir, "--reference", err);
         WorldEval.Report r = WorldEval.evaluate(policy, reference, sft, PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, prompts), seed);
         var out = spec.commandLine().getOut();
-        out.printf("samples                 %d%n", r.samples());
-        out.printf("gold reward, mean       %+.3f%n", r.goldMean());
-        out.printf("win rate vs SFT (gold)  %.3f%n", r.winRateVsSft());
-        out.printf("sampled KL to reference %.4f nats/response%n", r.sampledKl());
-        out.printf("grammatical rate        %.3f%n", r.grammaticalRate());
+        out.printf("samples                 %d (± one standard error over the prompts)%n", r.samples());
+        out.printf("gold reward, mean       %+.3f ± %.3f%n", r.goldMean(), r.goldSe());
+        out.printf("win rate vs SFT (gold)  %.3f ± %.3f  (against another seed's SFT samples; not length-controlled)%n", r.winRateVsSft(), r.winRateSe());
+        out.printf("response length         %.1f ± %.1f tokens%n", r.meanLength(), r.lengthSe());
+        out.printf("sampled KL to reference %.4f ± %.4f nats/response%n", r.sampledKl(), r.sampledKlSe());
+        out.printf("grammatical rate        %.3f ± %.3f%n", r.grammaticalRate(), r.grammaticalSe());
         out.printf("distinct-1 / distinct-2 %.3f / %.3f%n", r.distinct1(), r.distinct2());
         out.printf("unique responses        %.3f%n", r.uniqueRate());
         out.printf("reference perplexity   %.3f%n", r.referencePerplexity());

@@ -151,18 +151,21 @@ public final class Experiments {
     public static void write(List<Row> rows, Path out, String name, String xTitle, boolean logX) {
         try {
             Files.createDirectories(out);
-            StringBuilder csv = new StringBuilder("label,reference,beta,loss,seed,steps,train_loss,train_accuracy,chosen_logp_change,gold_mean,"
-                    + "win_rate,sampled_kl,grammatical_rate,distinct1,distinct2,unique_rate,ref_perplexity\n");
-            StringBuilder md = new StringBuilder("| run | reference | β | seed | steps | gold reward | win rate vs SFT | KL to ref | grammatical "
-                    + "| distinct-2 | Δ log π(y_w) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            StringBuilder csv = new StringBuilder("label,reference,beta,loss,seed,steps,train_loss,train_accuracy,chosen_logp_change,gold_mean,gold_se,"
+                    + "win_rate,win_rate_se,sampled_kl,sampled_kl_se,grammatical_rate,grammatical_se,length,length_se,distinct1,distinct2,unique_rate,ref_perplexity\n");
+            StringBuilder md = new StringBuilder("Each mean ± its standard error over the evaluation prompts (one sample each). KL: per sequence, "
+                    + "summed over the sampled response tokens (nats). Win rate: gold reward against another seed's SFT samples, not length-controlled; "
+                    + "length: response tokens.\n\n| run | reference | β | seed | steps | gold reward | win rate vs SFT | length | KL to ref | grammatical "
+                    + "| distinct-2 | Δ log π(y_w) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Row r : rows) {
                 WorldEval.Report e = r.eval();
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f%n", r.label(),
-                        r.reference(), r.beta(), r.loss(), r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), r.chosenLogpChange(),
-                        e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(), e.distinct1(), e.distinct2(), e.uniqueRate(),
-                        e.referencePerplexity()));
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.3f | %.3f | %.3f | %.3f | %.3f | %+.2f |%n", r.label(),
-                        r.reference(), Double.isNaN(r.beta()) ? "-" : Double.toString(r.beta()), r.seed(), r.steps(), e.goldMean(), e.winRateVsSft(), e.sampledKl(), e.grammaticalRate(),
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.4f,%.4f%n",
+                        r.label(), r.reference(), r.beta(), r.loss(), r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), r.chosenLogpChange(),
+                        e.goldMean(), e.goldSe(), e.winRateVsSft(), e.winRateSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
+                        e.meanLength(), e.lengthSe(), e.distinct1(), e.distinct2(), e.uniqueRate(), e.referencePerplexity()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.3f ± %.3f | %.3f ± %.3f | %.1f ± %.1f | %.3f ± %.3f | %.3f ± %.3f | %.3f | %+.2f |%n",
+                        r.label(), r.reference(), Double.isNaN(r.beta()) ? "-" : Double.toString(r.beta()), r.seed(), r.steps(), e.goldMean(), e.goldSe(),
+                        e.winRateVsSft(), e.winRateSe(), e.meanLength(), e.lengthSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
                         e.distinct2(), r.chosenLogpChange()));
             }
             Files.writeString(out.resolve(name + ".csv"), csv);

@@ -47,13 +47,28 @@ public final class PreferenceData {
     /** Samples one response per prompt at temperature 1, in batches. */
     public static List<String> sample(Gpt2Model model, List<String> prompts, long seed) {
         List<String> out = new ArrayList<>();
+        for (int[] r : sampleIds(model, prompts, seed)) out.add(responseText(r));
+        return out;
+    }
+
+    /**
+     * The same samples as {@link #sample} as the tokens drawn: cut after the first {@code <|endoftext|>}, which is kept
+     * where it was sampled; a response that reached {@link #MAX_RESPONSE_TOKENS} without one has none.
+     */
+    public static List<int[]> sampleIds(Gpt2Model model, List<String> prompts, long seed) {
+        List<int[]> out = new ArrayList<>();
         for (int from = 0; from < prompts.size(); from += GENERATION_BATCH) {
             List<String> chunk = prompts.subList(from, Math.min(prompts.size(), from + GENERATION_BATCH));
             int[][] ids = chunk.stream().map(PreferenceData::promptIds).toArray(int[][]::new);
             int[][] resp = Generator.generate(model, ids, new Generator.Settings(MAX_RESPONSE_TOKENS, 1.0, 0, 1.0, seed * 7919 + from, true));
-            for (int[] r : resp) out.add(responseText(r));
+            for (int[] r : resp) out.add(throughFirstEos(r));
         }
         return out;
+    }
+
+    static int[] throughFirstEos(int[] sampled) {
+        for (int i = 0; i < sampled.length; i++) if (sampled[i] == Gpt2Tokenizer.EOT_ID) return java.util.Arrays.copyOf(sampled, i + 1);
+        return sampled;
     }
 
     public static List<String> prompts(long seed, int n) {

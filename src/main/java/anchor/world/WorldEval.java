@@ -13,13 +13,16 @@ import java.util.Set;
  * The evaluation kit every alignment chapter uses. For a policy, on held-out prompts, one sample per prompt at
  * temperature 1:
  * <ul>
- *   <li>gold reward mean, and win rate against the SFT model's samples for the same prompts (ties count ½) — our
- *       stand-in for AlpacaEval's win rate in document 2;</li>
- *   <li>sampled KL to the reference: mean over samples of Σ_t (log π − log π_ref) on the policy's own tokens (k1 on
- *       on-policy samples, an unbiased estimate of the sequence KL);</li>
+ *   <li>gold reward mean, and win rate against an independent set of the SFT model's samples for the same prompts
+ *       (another seed; ties count ½) — our stand-in for AlpacaEval's win rate in document 2, which is
+ *       length-controlled while ours is not: the mean response length is reported beside it;</li>
+ *   <li>sampled KL to the reference: mean over samples of Σ_t (log π − log π_ref) over the tokens the policy drew
+ *       (k1 on on-policy samples, an unbiased estimate of the sequence KL), {@code <|endoftext|>} counted only where
+ *       it was drawn;</li>
  *   <li>grammatical rate (language degradation), distinct-1/2 and unique-response rate (mode collapse);</li>
  *   <li>reference perplexity of the samples: exp of minus the mean per-token reference log-prob.</li>
  * </ul>
+ * Every mean over the samples comes with its standard error, sd / √n over the prompts ({@code *Se}).
  */
 public final class WorldEval {
     private WorldEval() {
@@ -27,60 +30,71 @@ public final class WorldEval {
 
     static final int SCORE_BATCH = 32;
 
-    public record Report(int samples, double goldMean, double winRateVsSft, double sampledKl, double grammaticalRate,
+    public record Report(int samples, double goldMean, double goldSe, double winRateVsSft, double winRateSe, double sampledKl, double sampledKlSe,
+                         double grammaticalRate, double grammaticalSe, double meanLength, double lengthSe,
                          double distinct1, double distinct2, double uniqueRate, double referencePerplexity) {
     }
 
     public static Report evaluate(Gpt2Model policy, LanguageModel reference, Gpt2Model sft, List<String> prompts, long seed) {
-        List<String> samples = PreferenceData.sample(policy, prompts, seed);
-        return evaluate(policy, samples, reference, policy == sft ? samples : baseline(sft, prompts, seed), prompts);
+        return evaluate(policy, reference, baseline(sft, prompts, seed), prompts, seed);
     }
 
-    /** The SFT model's samples that {@link #evaluate} compares against; sample them once to evaluate many policies. */
+    /** The SFT model's samples that {@link #evaluate} compares against (seed + 1: never the evaluated policy's own draw). */
     public static List<String> baseline(Gpt2Model sft, List<String> prompts, long seed) {
         return PreferenceData.sample(sft, prompts, seed + 1);
     }
 
     /** As above, with the SFT baseline's samples given (from {@link #baseline} with the same prompts and seed). */
     public static Report evaluate(Gpt2Model policy, LanguageModel reference, List<String> sftSamples, List<String> prompts, long seed) {
-        return evaluate(policy, PreferenceData.sample(policy, prompts, seed), reference, sftSamples, prompts);
-    }
-
-    private static Report evaluate(Gpt2Model policy, List<String> samples, LanguageModel reference, List<String> sftSamples, List<String> prompts) {
-        if (sftSamples.size() != samples.size()) throw new anchor.AnchorException(sftSamples.size() + " baseline samples for " + samples.size() + " prompts");
-        double gold = 0, wins = 0, grammatical = 0;
-        for (int i = 0; i < samples.size(); i++) {
+        List<int[]> ids = PreferenceData.sampleIds(policy, prompts, seed);
+        if (sftSamples.size() != ids.size()) throw new anchor.AnchorException(sftSamples.size() + " baseline samples for " + ids.size() + " prompts");
+        int n = ids.size();
+        List<String> samples = new java.util.ArrayList<>();
+        double[] gold = new double[n], win = new double[n], grammatical = new double[n], length = new double[n], kl = new double[n];
+        for (int i = 0; i < n; i++) {
+            samples.add(PreferenceData.responseText(ids.get(i)));
             double g = GoldReward.of(samples.get(i)), gs = GoldReward.of(sftSamples.get(i));
-            gold += g;
-            wins += g > gs ? 1 : g == gs ? 0.5 : 0;
-            if (Language.isGrammatical(samples.get(i))) grammatical++;
+            gold[i] = g;
+            win[i] = g > gs ? 1 : g == gs ? 0.5 : 0;
+            grammatical[i] = Language.isGrammatical(samples.get(i)) ? 1 : 0;
+            length[i] = ids.get(i).length;
         }
-        double klSum = 0, refLogp = 0;
+        double refLogp = 0;
         long refTokens = 0;
-        int maxLen = policy.config().nPositions();
-        for (int from = 0; from < samples.size(); from += SCORE_BATCH) {
-            int to = Math.min(samples.size(), from + SCORE_BATCH);
+        for (int from = 0; from < n; from += SCORE_BATCH) {
+            int to = Math.min(n, from + SCORE_BATCH);
             int[][] seqs = new int[to - from][];
             int[] promptLen = new int[to - from];
             for (int i = from; i < to; i++) {
                 int[] prompt = PreferenceData.promptIds(prompts.get(i));
-                int[] resp = anchor.tokenizer.Gpt2Tokenizer.gpt2().encode(samples.get(i));
-                int[] seq = anchor.data.PromptResponse.ids(prompt, resp, true);
-                seqs[i - from] = seq.length > maxLen ? java.util.Arrays.copyOf(seq, maxLen) : seq;
+                seqs[i - from] = anchor.data.PromptResponse.ids(prompt, ids.get(i), false);          // the drawn tokens, as drawn
                 promptLen[i - from] = prompt.length;
             }
-            TokenBatch batch = TokenBatch.bucketed(seqs, false, maxLen);
+            TokenBatch batch = TokenBatch.bucketed(seqs, false, policy.config().nPositions());
             int[][] mask = SequenceLogProbs.responseMask(batch, promptLen);
             double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch), mask);
             for (int i = 0; i < lp.length; i++) {
-                klSum += lp[i] - lr[i];
+                kl[from + i] = lp[i] - lr[i];
                 refLogp += lr[i];
                 for (int m : mask[i]) refTokens += m;
             }
         }
-        int n = samples.size();
-        return new Report(n, gold / n, wins / n, klSum / n, grammatical / n, distinct(samples, 1), distinct(samples, 2),
-                new HashSet<>(samples).size() / (double) n, Math.exp(-refLogp / Math.max(1, refTokens)));
+        return new Report(n, mean(gold), se(gold), mean(win), se(win), mean(kl), se(kl), mean(grammatical), se(grammatical), mean(length), se(length),
+                distinct(samples, 1), distinct(samples, 2), new HashSet<>(samples).size() / (double) n, Math.exp(-refLogp / Math.max(1, refTokens)));
+    }
+
+    static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) m += v / x.length;
+        return m;
+    }
+
+    /** The standard error of the mean: the sample standard deviation over √n (0 for fewer than two values). */
+    static double se(double[] x) {
+        if (x.length < 2) return 0;
+        double m = mean(x), ss = 0;
+        for (double v : x) ss += (v - m) * (v - m);
+        return Math.sqrt(ss / (x.length - 1) / x.length);
     }
 
     /** Distinct-n: unique word n-grams over all n-grams in the samples. */
