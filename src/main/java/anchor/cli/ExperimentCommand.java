@@ -29,9 +29,10 @@ import java.util.Map;
 final class ExperimentCommand implements Runnable {
     @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative or no-kl")
     String name;
-    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
+    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: each objective's grid, default 0.1,1,10; "
+            + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
     String betas;
-    @Option(names = "--beta", defaultValue = "0.1", description = "β of reference-free and iterative.")
+    @Option(names = "--beta", defaultValue = "0.1", description = "β of iterative.")
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
@@ -71,7 +72,11 @@ final class ExperimentCommand implements Runnable {
         }
         Experiments.Plan plan = new Experiments.Plan(steps == null ? 60 : steps, batch == null ? 8 : batch, lr, prompts == null ? 128 : prompts, pairs, seedList);
         PrintWriter log = spec.commandLine().getErr();
-        List<Double> betaList = doubles(betas, name.equals("beta-sweep") ? "0.001,0.003,0.01,0.03,0.1,0.3,1.0" : "0.1");
+        List<Double> betaList = doubles(betas, switch (name) {
+            case "beta-sweep" -> "0.001,0.003,0.01,0.03,0.1,0.3,1.0";
+            case "reference-free" -> "0.1,1,10";
+            default -> "0.1";
+        });
         List<Double> rs = doubles(referenceSteps, null);
         if (rs.size() != 2) throw new AnchorException("--reference-steps takes two numbers: compatible,incompatible");
         var budget = new StrongerReference.Budget(rs.get(0).intValue(), rs.get(1).intValue());
@@ -79,7 +84,11 @@ final class ExperimentCommand implements Runnable {
         Experiments.Setup setup = Experiments.Setup.world(plan);
         List<Experiments.Row> rows = switch (name) {
             case "beta-sweep" -> Experiments.betaSweep(setup, betaList, log);
-            case "reference-free" -> Experiments.referenceFree(setup, beta, log);
+            case "reference-free" -> {
+                Map<Experiments.Objective, List<Double>> grid = new LinkedHashMap<>();
+                for (Experiments.Objective o : Experiments.Objective.values()) grid.put(o, betaList);
+                yield Experiments.referenceFree(setup, grid, log);
+            }
             case "stronger-reference" -> StrongerReference.run(setup, betaList, budget, out, log);
             default -> IterativeDpo.run(setup, beta, log);
         };

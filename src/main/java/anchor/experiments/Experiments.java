@@ -132,19 +132,67 @@ public final class Experiments {
         return rows;
     }
 
-    /** Question 2: DPO against the reference-free objective (log π_ref ≡ 0) at matched settings. */
-    public static List<Row> referenceFree(Setup setup, double beta, java.io.PrintWriter log) {
-        DpoReference.Precomputed pre = DpoReference.precompute(setup.sftModel(), setup.data(), setup.plan().batch());
+    /**
+     * The three reward parameterisations of the paper's RQ2 (arXiv 2407.13709; result table in the {@code yale-nlp/refdpo}
+     * README, commit 85f6402), each trained with the same loss −log σ(r(y_w) − r(y_l)):
+     * <pre>
+     * DPO                    r = β·log π(y|x)/π_ref(y|x)     the SFT model as reference
+     * posterior probability  r = β·log π(y|x)                 log π_ref ≡ 0: reference-free
+     * likelihood function    r = β·log π(y|x)/p_SFT(y)        = β·log p(x|y) up to a per-prompt constant; p_SFT(y) is
+     *                                                          the SFT model's unconditional (prior) log-prob of y —
+     *                                                          the response after <|endoftext|> alone (the paper's
+     *                                                          "mistral_prior" data) — a reference, though not π_ref
+     * </pre>
+     */
+    public enum Objective {
+        DPO("DPO", "SFT"), POSTERIOR("posterior probability", "none"), LIKELIHOOD("likelihood function", "SFT prior");
+
+        public final String label, reference;
+
+        Objective(String label, String reference) {
+            this.label = label;
+            this.reference = reference;
+        }
+    }
+
+    /**
+     * Question 2: each objective at each of its β (each compared at its own best β, as the paper tuned β per
+     * objective) and seed, at otherwise matched settings.
+     */
+    public static List<Row> referenceFree(Setup setup, Map<Objective, List<Double>> betas, java.io.PrintWriter log) {
+        int batch = setup.plan().batch();
+        DpoReference.Precomputed sft = DpoReference.precompute(setup.sftModel(), setup.data(), batch);
+        DpoReference.Precomputed prior = DpoReference.precompute(setup.sftModel(), priorPairs(setup.data()), batch);
         List<Row> rows = new ArrayList<>();
-        for (long seed : setup.plan().seeds()) {
-            for (DpoLoss.Variant v : new DpoLoss.Variant[]{DpoLoss.Variant.SIGMOID, DpoLoss.Variant.REFERENCE_FREE}) {
-                log.printf("anchor: reference-free: %s, seed %d%n", v, seed);
-                Trained t = train(setup, setup.sft(), pre, setup.data(), v, beta, seed, setup.plan().steps());
-                rows.add(evaluate(setup, v == DpoLoss.Variant.SIGMOID ? "DPO" : "reference-free", v == DpoLoss.Variant.SIGMOID ? "SFT" : "none",
-                        t, setup.sftModel(), v, beta, seed));
+        for (Map.Entry<Objective, List<Double>> e : betas.entrySet()) {
+            Objective o = e.getKey();
+            DpoLoss.Variant v = o == Objective.POSTERIOR ? DpoLoss.Variant.REFERENCE_FREE : DpoLoss.Variant.SIGMOID;
+            for (double beta : e.getValue()) {
+                for (long seed : setup.plan().seeds()) {
+                    log.printf("anchor: reference-free: %s, β = %s, seed %d%n", o.label, beta, seed);
+                    Trained t = train(setup, setup.sft(), o == Objective.LIKELIHOOD ? prior : sft, setup.data(), v, beta, seed, setup.plan().steps());
+                    rows.add(evaluate(setup, o.label, o.reference, t, setup.sftModel(), v, beta, seed));
+                }
             }
         }
         return rows;
+    }
+
+    /** The same responses with the prompt cut to its leading {@code <|endoftext|>}: their log-probs are the SFT model's prior p(y). */
+    static List<PreferenceBatch> priorPairs(List<PreferenceBatch> pairs) {
+        List<PreferenceBatch> out = new ArrayList<>();
+        for (PreferenceBatch b : pairs) {
+            int[] chosen = response(b.chosen().ids()[0], b.chosenMask()[0]), rejected = response(b.rejected().ids()[0], b.rejectedMask()[0]);
+            out.add(PreferenceBatch.of(new int[]{Gpt2Tokenizer.EOT_ID}, chosen, rejected, false, World.SEQ_LEN));
+        }
+        return out;
+    }
+
+    /** The response tokens of one row: the ids at the positions its target mask predicts (mask[t] = 1: ids[t+1] is a response token). */
+    static int[] response(int[] ids, int[] mask) {
+        List<Integer> out = new ArrayList<>();
+        for (int t = 0; t < mask.length; t++) if (mask[t] == 1) out.add(ids[t + 1]);
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Writes {@code name}.csv, .md and .png; the plot has win rate and grammatical rate against β or against the run. */

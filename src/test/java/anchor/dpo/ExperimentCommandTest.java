@@ -16,11 +16,12 @@ class ExperimentCommandTest {
 
     @Test
     void referenceFreeExperimentWritesItsTableCsvAndPlot() throws Exception {
-        Cli.Result r = Cli.run("experiment", "reference-free", "--json", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8", "--out", dir.toString());
+        Cli.Result r = Cli.run("experiment", "reference-free", "--json", "--steps", "1", "--batch", "2", "--prompts", "4", "--pairs", "8",
+                "--betas", "0.1", "--out", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("| DPO |", "| reference-free |");
+        assertThat(r.out()).contains("| DPO | SFT |", "| posterior probability | none |", "| likelihood function | SFT prior |");
         var csv = Files.readAllLines(dir.resolve("reference-free.csv"));
-        assertThat(csv).hasSize(3);
+        assertThat(csv).as("one run per objective").hasSize(4);
         assertThat(csv.get(1)).startsWith("DPO,SFT,");
         assertThat(Files.size(dir.resolve("reference-free.png"))).isPositive();
         var json = r.json();
