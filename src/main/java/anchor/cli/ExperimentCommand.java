@@ -29,7 +29,7 @@ import java.util.Map;
 final class ExperimentCommand implements Runnable {
     @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative or no-kl")
     String name;
-    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: each objective's grid, default 0.1,1,10; "
+    @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: every objective's grid, default 0.1,1,10 for DPO and the likelihood function and 1,10,100 for the posterior probability; "
             + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
     String betas;
     @Option(names = "--beta", defaultValue = "0.1", description = "β of iterative.")
@@ -86,7 +86,7 @@ final class ExperimentCommand implements Runnable {
             case "beta-sweep" -> Experiments.betaSweep(setup, betaList, log);
             case "reference-free" -> {
                 Map<Experiments.Objective, List<Double>> grid = new LinkedHashMap<>();
-                for (Experiments.Objective o : Experiments.Objective.values()) grid.put(o, betaList);
+                for (Experiments.Objective o : Experiments.Objective.values()) grid.put(o, betas == null ? o.defaultBetas : betaList);
                 yield Experiments.referenceFree(setup, grid, log);
             }
             case "stronger-reference" -> StrongerReference.run(setup, betaList, budget, out, log);

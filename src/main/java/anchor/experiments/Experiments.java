@@ -145,13 +145,19 @@ public final class Experiments {
      * </pre>
      */
     public enum Objective {
-        DPO("DPO", "SFT"), POSTERIOR("posterior probability", "none"), LIKELIHOOD("likelihood function", "SFT prior");
+        DPO("DPO", "SFT", List.of(0.1, 1.0, 10.0)),
+        /** The paper's best β for this objective was 100 (its README's RQ2 table): the grid reaches it. */
+        POSTERIOR("posterior probability", "none", List.of(1.0, 10.0, 100.0)),
+        LIKELIHOOD("likelihood function", "SFT prior", List.of(0.1, 1.0, 10.0));
 
         public final String label, reference;
+        /** The β grid {@code anchor experiment reference-free} sweeps for this objective by default. */
+        public final List<Double> defaultBetas;
 
-        Objective(String label, String reference) {
+        Objective(String label, String reference, List<Double> defaultBetas) {
             this.label = label;
             this.reference = reference;
+            this.defaultBetas = defaultBetas;
         }
     }
 
