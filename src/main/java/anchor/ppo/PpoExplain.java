@@ -73,7 +73,7 @@ public final class PpoExplain {
         double[][] logp = m.policy().tokenLogProbs(batch, s.temperature());                   // (B, L−1)
         double[][] ref = Double.isNaN(heldKl) ? m.reference().tokenLogProbs(batch, s.temperature()) : null; // (B, L−1)
         double[] raw = RewardModel.lastTokenScores(m.reward(), batch);                        // (B)
-        double[][] values = m.value().scores(batch);                                          // (B, L)
+        double[][] values = m.value() == null ? new double[B][batch.length()] : m.value().scores(batch); // (B, L); critic-free: none
         Explained[] out = new Explained[B];
         for (int b = 0; b < B; b++) {
             int P = prompts[b].length, n = y[b].length;

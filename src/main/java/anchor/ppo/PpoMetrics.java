@@ -22,28 +22,43 @@ final class PpoMetrics {
 
     /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
     static Map<String, Object> objective(PpoTrainer.Batch batch, double beta, Judge judge) {
-        int B = batch.rows().length;
-        double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
+        Map<String, Object> row = rollouts(batch.rows(), beta, judge);
         double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
         int tokens = 0;
-        for (int b = 0; b < B; b++) {
+        for (int b = 0; b < batch.rows().length; b++) {
             PpoExplain.Explained e = batch.rows()[b];
             for (int t = 0; t < e.kl().length; t++) {
-                kl += e.kl()[t] / B;
-                entropy -= e.logprobs()[t] / B;
-                nonScore -= beta * e.kl()[t] / B;
                 double ret = batch.returns()[b][t], d = ret - e.values()[t];
                 sr += ret;
                 sr2 += ret * ret;
                 sd += d;
                 sd2 += d * d;
                 tokens++;
+            }
+        }
+        double varRet = sr2 / tokens - (sr / tokens) * (sr / tokens), varDiff = sd2 / tokens - (sd / tokens) * (sd / tokens);
+        row.put("val/var_explained", 1 - varDiff / varRet);
+        return row;
+    }
+
+    /**
+     * What every trainer that samples logs about its rollouts: objective/kl (per sequence), objective/entropy,
+     * objective/non_score_reward and objective/rlhf_reward (with the KL as a reward), objective/scores,
+     * objective/kl_coef, objective/gold (with a judge) and val/num_eos_tokens.
+     */
+    static Map<String, Object> rollouts(PpoExplain.Explained[] rows, double beta, Judge judge) {
+        int B = rows.length;
+        double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
+        for (PpoExplain.Explained e : rows) {
+            for (int t = 0; t < e.kl().length; t++) {
+                kl += e.kl()[t] / B;
+                entropy -= e.logprobs()[t] / B;
+                nonScore -= beta * e.kl()[t] / B;
                 if (e.responseIds()[t] == Gpt2Tokenizer.EOT_ID) eos++;
             }
             score += e.score() / B;
             if (judge != null) goldSum += judge.gold(e.responseIds()) / B;
         }
-        double varRet = sr2 / tokens - (sr / tokens) * (sr / tokens), varDiff = sd2 / tokens - (sd / tokens) * (sd / tokens);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("objective/kl", kl);
         row.put("objective/entropy", entropy);
@@ -53,7 +68,6 @@ final class PpoMetrics {
         row.put("objective/kl_coef", beta);
         if (judge != null) row.put("objective/gold", goldSum);
         row.put("val/num_eos_tokens", (int) eos);
-        row.put("val/var_explained", 1 - varDiff / varRet);
         return row;
     }
 

@@ -1,0 +1,162 @@
+package anchor.ppo;
+
+import anchor.AnchorException;
+import anchor.data.PairBatches;
+import anchor.gpt2.Generator;
+import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.TokenBatch;
+import anchor.kl.KlEstimators;
+import anchor.train.AdamW;
+import anchor.train.Checkpoint;
+import anchor.train.Diverged;
+import anchor.train.Optimizer;
+import anchor.train.RunLoop;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * PPO's rollout machinery without a value model: each update samples {@code groupSize} responses to each of
+ * batch / groupSize prompts, and the group itself is the baseline ({@link GroupMath}: RLOO or GRPO). Rollouts,
+ * log-probs, reference, score, evaluation, epochs over shuffled minibatches, the global-norm clip and AdamW's linearly
+ * decaying learning rate are PPO's ({@link PpoTrainer}, {@link PpoExplain}, {@link PpoMetrics}); what differs is the
+ * advantage, where the KL enters (RLOO: k1 summed into the reward; GRPO: k3 per token in the loss) and the ratio
+ * (RLOO: one per sequence; GRPO: one per token). Three models resident: policy, reference, reward.
+ */
+public final class GroupTrainer implements RunLoop.Trainer {
+    public enum Estimator { RLOO, GRPO }
+
+    /** The estimator, the responses per prompt and β (RLOO: of k1 in the reward, TRL's 0.05; GRPO: of k3 in the loss, DeepSeekMath's 0.04). */
+    public record Settings(Estimator estimator, int groupSize, double beta) {
+        public Settings {
+            if (groupSize < 2) throw new AnchorException("--group-size must be >= 2 (the group is the baseline), got " + groupSize);
+            if (!(beta >= 0) || Double.isInfinite(beta)) throw new AnchorException("β must be a finite number >= 0, got " + beta);
+        }
+    }
+
+    private final PpoTrainer.Models m;
+    private final List<int[]> prompts, evalPrompts;
+    private final PpoSettings s;
+    private final Settings g;
+    private final Judge judge;
+    private final AdamW opt;
+
+    public GroupTrainer(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge, List<int[]> evalPrompts) {
+        if (m.value() != null) throw new AnchorException("a critic-free trainer has no value model");
+        if (s.batch() % g.groupSize() != 0) throw new AnchorException("--batch (" + s.batch() + ") must be a multiple of --group-size (" + g.groupSize() + ")");
+        this.m = m;
+        this.prompts = prompts;
+        this.s = s;
+        this.g = g;
+        this.judge = judge;
+        this.evalPrompts = evalPrompts;
+        this.opt = AdamW.standard(s.lr());
+    }
+
+    public Map<String, Object> evaluate() {
+        return PpoMetrics.evaluate(m, evalPrompts, s, judge);
+    }
+
+    @Override
+    public Map<String, Object> step(int step) {
+        Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? evaluate() : Map.of();
+        int B = s.batch(), G = g.groupSize();
+        int[] idx = PairBatches.indices(prompts.size(), B / G, step, s.seed());
+        int[][] pr = new int[B][];
+        for (int i = 0; i < B; i++) pr[i] = prompts.get(idx[i / G]);                       // rows i·G … i·G+G−1: one prompt
+        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + step, true));
+        PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
+        double[] score = new double[B], reward = new double[B];
+        for (int b = 0; b < B; b++) {
+            score[b] = rows[b].score();
+            double kl = 0;
+            for (double k : rows[b].kl()) kl += k;
+            reward[b] = score[b] - g.beta() * kl;
+        }
+        double[] adv = g.estimator() == Estimator.RLOO ? GroupMath.leaveOneOut(reward, G) : GroupMath.groupNormalized(score, G);
+        double lr = s.lr() * (1 - (double) step / s.steps());
+        opt.setLearningRate(lr);
+        double[] sums = new double[3];                                                         // loss, clipped fraction, k3
+        int size = B / s.miniBatches(), updates = 0;
+        for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
+            List<Integer> order = new ArrayList<>();
+            for (int b = 0; b < B; b++) order.add(b);
+            Collections.shuffle(order, new Random((s.seed() * 1_000_003L + step) * 31 + epoch));
+            for (int from = 0; from < B; from += size, updates++) minibatch(pr, rows, adv, order.subList(from, from + size), sums);
+        }
+        Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge);
+        row.put("objective/rlhf_reward", mean(g.estimator() == Estimator.RLOO ? reward : score));
+        row.put("loss/policy_avg", sums[0] / updates);
+        row.put("policy/clipfrac_avg", sums[1] / updates);
+        if (g.estimator() == Estimator.GRPO) row.put("objective/k3_avg", sums[2] / updates);
+        row.putAll(eval);
+        row.put("lr", lr);
+        row.put("episode", (long) (step + 1) * B);
+        return row;
+    }
+
+    /** One AdamW step on the policy from the clipped loss of {@code rows}' responses. */
+    private void minibatch(int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows, double[] sums) {
+        int R = rows.size();
+        int[][] seqs = new int[R][];
+        for (int r = 0; r < R; r++) seqs[r] = PpoMetrics.concat(pr[rows.get(r)], ex[rows.get(r)].responseIds());
+        TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
+        double[] acc = new double[3];
+        Gpt2Model.Gradients grads;
+        if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
+            double[][] now = m.policy().tokenLogProbs(tb, s.temperature());                   // (R, T−1)
+            double[][] w = new double[R][tb.length() - 1];
+            for (int r = 0; r < R; r++) {
+                int b = rows.get(r), P = pr[b].length;
+                PpoExplain.Explained e = ex[b];
+                double logRatio = 0;
+                for (int t = 0; t < e.responseIds().length; t++) logRatio += now[r][P - 1 + t] - e.logprobs()[t];
+                GroupMath.Clipped c = GroupMath.clipped(logRatio, adv[b], s.cliprange());
+                acc[0] += c.loss() / R;
+                acc[1] += (c.clipped() ? 1.0 : 0.0) / R;
+                for (int t = 0; t < e.responseIds().length; t++) w[r][P - 1 + t] = c.gradLogRatio() / R;
+            }
+            grads = m.policy().gradients(tb, w, null, null, s.temperature());
+        } else {                                                                               // GRPO: token ratios, k3 in the loss
+            grads = m.policy().gradients(tb, (r, pos, logp) -> {
+                int b = rows.get(r), t = pos - (pr[b].length - 1);
+                PpoExplain.Explained e = ex[b];
+                int n = e.responseIds().length;
+                if (t < 0 || t >= n) return 0;
+                GroupMath.Clipped c = GroupMath.clipped(logp - e.logprobs()[t], adv[b], s.cliprange());
+                GroupMath.K3 k = GroupMath.k3(logp, e.refLogprobs()[t]);
+                acc[0] += (c.loss() + g.beta() * k.value()) / (n * R);
+                acc[1] += (c.clipped() ? 1.0 : 0.0) / (n * R);
+                acc[2] += k.value() / (n * R);
+                return (c.gradLogRatio() + g.beta() * k.gradLogProb()) / (n * R);
+            }, null, null, s.temperature());
+        }
+        if (!Double.isFinite(acc[0])) throw new Diverged("the " + g.estimator() + " loss became " + acc[0]);
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> gp = grads.byParameter();
+        double norm = Optimizer.globalNorm(gp);
+        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
+        Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
+        opt.step(m.policy().parameters(), gp);
+        for (int i = 0; i < 3; i++) sums[i] += acc[i];
+    }
+
+    private static double mean(double[] x) {
+        double sum = 0;
+        for (double v : x) sum += v;
+        return sum / x.length;
+    }
+
+    @Override
+    public Checkpoint.Parts parts() {
+        return new Checkpoint.Parts(Map.of("policy", m.policy()), Map.of("policy_optimizer", opt));
+    }
+
+    @Override
+    public String progressMessage(Map<String, Object> row) {
+        return String.format("score %.3f kl %.3f", row.get("objective/scores"), row.get("objective/kl"));
+    }
+}
