@@ -5,7 +5,8 @@ import anchor.experiments.Experiments;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.experiments.IterativeDpo;
 import anchor.experiments.NoKl;
-import anchor.experiments.NoKlReport;
+import anchor.experiments.ArmsReport;
+import anchor.experiments.CriticFree;
 import anchor.experiments.WorldRewardModel;
 import anchor.reward.RewardModel;
 import anchor.world.World;
@@ -24,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
-        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl "
+        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free "
         + "(table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative or no-kl")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl or critic-free")
     String name;
     @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: every objective's grid, default 0.1,1,10 for DPO and the likelihood function and 1,10,100 for the posterior probability; "
             + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
@@ -36,16 +37,18 @@ final class ExperimentCommand implements Runnable {
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
-    @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); PPO updates per run for no-kl (default 20).")
+    @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); updates per run for no-kl and critic-free (default 20).")
     Integer steps;
     @Option(names = "--batch", description = "Pairs per DPO step (default 8); rollouts per PPO update (default 16).")
     Integer batch;
     @Option(names = "--lr", defaultValue = "1e-4")
     double lr;
-    @Option(names = "--prompts", description = "Held-out prompts to evaluate on (default 128; no-kl: 64).")
+    @Option(names = "--prompts", description = "Held-out prompts to evaluate on (default 128; no-kl and critic-free: 64).")
     Integer prompts;
-    @Option(names = "--eval-every", defaultValue = "5", description = "no-kl: evaluate every N updates, and after the last (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "5", description = "no-kl, critic-free: evaluate every N updates, and after the last (default ${DEFAULT-VALUE}).")
     int evalEvery;
+    @Option(names = "--group-size", defaultValue = "4", description = "critic-free: responses per prompt of GRPO and RLOO (default ${DEFAULT-VALUE}).")
+    int groupSize;
     @Option(names = "--pairs", defaultValue = "0", description = "Training pairs to use (0: all 512); iterative samples as many new ones.")
     int pairs;
     @Option(names = "--reference-steps", defaultValue = "150,300", description = "stronger-reference: LM steps for the compatible,incompatible references.")
@@ -59,15 +62,15 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl").contains(name)) {
-            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative or no-kl)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl or critic-free)");
         }
         List<Long> seedList = doubles(seeds, null).stream().map(d -> {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
             return d.longValue();
         }).toList();
-        if (name.equals("no-kl")) {
-            noKl(seedList);
+        if (name.equals("no-kl") || name.equals("critic-free")) {
+            ppoArms(seedList);
             return;
         }
         Experiments.Plan plan = new Experiments.Plan(steps == null ? 60 : steps, batch == null ? 8 : batch, lr, prompts == null ? 128 : prompts, pairs, seedList);
@@ -98,8 +101,8 @@ final class ExperimentCommand implements Runnable {
         printTable(name, minutes, rows);
     }
 
-    /** Document 1's failure modes under PPO: β = 0 beside β > 0 and the adaptive controller. */
-    private void noKl(List<Long> seedList) {
+    /** Document 1's failure modes under PPO (no-kl), or PPO beside GRPO and RLOO (critic-free). */
+    private void ppoArms(List<Long> seedList) {
         PrintWriter log = spec.commandLine().getErr();
         var d = NoKl.Plan.defaults(seedList);
         var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery);
@@ -111,11 +114,25 @@ final class ExperimentCommand implements Runnable {
         Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
         var models = new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
         long t0 = System.nanoTime();
-        List<NoKl.Point> points = NoKl.run(plan, models, log);
+        List<NoKl.Point> points;
+        String extra = "";
+        if (name.equals("no-kl")) {
+            points = NoKl.run(plan, models, log);
+        } else {
+            CriticFree.Result r = CriticFree.run(plan, groupSize, models, log);
+            points = r.points();
+            extra = CriticFree.costTable(r.costs());
+        }
         double minutes = (System.nanoTime() - t0) / 6e10;
-        NoKlReport.write(points, plan, out, minutes);
-        log.printf("anchor: no-kl took %.1f minutes; no-kl.md, no-kl.csv, no-kl.png and no-kl-proxy.png in %s%n", minutes, out);
-        printTable("no-kl", minutes, points);
+        String header = String.format(java.util.Locale.ROOT, "%s on the world: %d updates of %d rollouts, lr %s, T = %s, %d PPO epochs%s; seeds %s; "
+                        + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", name.equals("no-kl") ? "PPO" : "PPO, GRPO and RLOO",
+                ppo.steps(), ppo.batch(), ppo.lr(), ppo.temperature(), ppo.ppoEpochs(),
+                name.equals("no-kl") ? "" : String.format(java.util.Locale.ROOT, " (GRPO and RLOO: %d prompts × %d responses; β: PPO %s, RLOO %s (k1 in the reward), GRPO %s (k3 in the loss))",
+                        ppo.batch() / groupSize, groupSize, CriticFree.PPO_BETA, CriticFree.RLOO_BETA, CriticFree.GRPO_BETA),
+                seedList, plan.evalPrompts(), minutes);
+        ArmsReport.write(points, header, extra, out, name);
+        log.printf("anchor: %s took %.1f minutes; %s.md, .csv, .png and -proxy.png in %s%n", name, minutes, name, out);
+        printTable(name, minutes, points);
     }
 
     private void printTable(String experiment, double minutes, Object rows) {

@@ -87,36 +87,50 @@ public final class NoKl {
         }
     }
 
+    /** The world's 512 training prompts and the first {@code evalPrompts} held-out prompts, as token ids. */
+    public record Prompts(List<int[]> train, List<int[]> eval) {
+    }
+
+    static Prompts prompts(int evalPrompts) {
+        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        List<int[]> train = new ArrayList<>(), eval = new ArrayList<>();
+        for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) train.add(tok.encode(p));
+        for (String p : PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, evalPrompts)) eval.add(tok.encode(p));
+        return new Prompts(train, eval);
+    }
+
     /** Every arm × seed run; the evaluation points in run order. */
     public static List<Point> run(Plan plan, Models models, PrintWriter log) {
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
-        List<int[]> prompts = new ArrayList<>(), evalPrompts = new ArrayList<>();
-        for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) prompts.add(tok.encode(p));
-        for (String p : PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts())) evalPrompts.add(tok.encode(p));
+        Prompts data = prompts(plan.evalPrompts());
         List<Point> points = new ArrayList<>();
         for (long seed : plan.seeds()) {
             for (Arm arm : plan.arms()) {
                 long t0 = System.nanoTime();
-                points.addAll(runOne(plan.ppo().withSeed(seed), arm, seed, models, prompts, evalPrompts));
+                points.addAll(runOne(plan.ppo().withSeed(seed), arm, seed, models, data));
                 log.printf("anchor: no-kl: %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), (System.nanoTime() - t0) / 6e10);
             }
         }
         return points;
     }
 
-    static List<Point> runOne(PpoSettings s, Arm arm, long seed, Models in, List<int[]> prompts, List<int[]> evalPrompts) {
+    static List<Point> runOne(PpoSettings s, Arm arm, long seed, Models in, Prompts data) {
         var inputs = new PpoRun.Inputs(in.sft(), World.SFT_ID, in.sft(), "policy", ReferenceModel.Placement.FP32, in.reward(), in.normalization(),
-                "reward", in.reward(), "reward model", prompts, "world", WorldJudge.INSTANCE, evalPrompts);
+                "reward", in.reward(), "reward model", data.train(), "world", WorldJudge.INSTANCE, data.eval());
         KlController controller = arm.controller();
-        var trainer = new PpoTrainer(PpoRun.models(inputs), prompts, s, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, evalPrompts);
+        var trainer = new PpoTrainer(PpoRun.models(inputs), data.train(), s, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
         List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("ppo", s.steps())).rows();
+        return points(arm.label(), seed, rows, s.steps(), controller.beta(), trainer.evaluate());
+    }
+
+    /** The evaluations logged in a run's rows (before their update), and {@code finalEval} after the last of {@code steps} updates. */
+    static List<Point> points(String arm, long seed, List<Map<String, Object>> rows, int steps, double betaAfter, Map<String, Object> finalEval) {
         List<Point> points = new ArrayList<>();
         for (int step = 0; step < rows.size(); step++) {
             Map<String, Object> r = rows.get(step);
             if (!r.containsKey("eval/gold")) continue;
-            points.add(new Point(arm.label(), seed, step, ((Number) r.get("objective/kl_coef")).doubleValue(), evalOnly(r)));
+            points.add(new Point(arm, seed, step, ((Number) r.get("objective/kl_coef")).doubleValue(), evalOnly(r)));
         }
-        points.add(new Point(arm.label(), seed, s.steps(), controller.beta(), trainer.evaluate()));
+        points.add(new Point(arm, seed, steps, betaAfter, finalEval));
         return points;
     }
 

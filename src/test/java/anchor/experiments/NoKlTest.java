@@ -17,15 +17,11 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The no-kl experiment cut down to one update per arm, and its standard errors and verdicts on numbers made by hand. */
+/** The no-kl and critic-free experiments cut down to one update per arm, and the standard errors and verdicts on numbers made by hand. */
 class NoKlTest {
     @Test
     void everyArmStartsFromTheSameEvaluationAndTheFilesAreWritten(@TempDir Path out) {
-        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
-        float[] head = new float[sft.config().nEmbd()];
-        Random r = new Random(1);
-        for (int i = 0; i < head.length; i++) head[i] = (float) (0.1 * r.nextGaussian());
-        var models = new NoKl.Models(sft, sft.withScoreHead(head), RewardModel.Normalization.IDENTITY);
+        var models = models();
         var arms = List.of(NoKl.Arm.fixed(0), NoKl.Arm.adaptive(0.05, 5.0, 10));
         var plan = new NoKl.Plan(PpoSettings.DEFAULTS.withSteps(1).withBatch(4).withLr(1e-4).withResponseLength(12).withEvalEvery(1), arms, List.of(3L), 4);
         List<NoKl.Point> points = NoKl.run(plan, models, new PrintWriter(new StringWriter()));
@@ -39,23 +35,45 @@ class NoKlTest {
         assertThat(adaptive1.beta()).as("the adaptive β shrinks while the KL is under its target of 5 nats").isLessThan(0.05);
         assertThat(adaptive1.get("eval/kl")).as("one update moved the policy").isNotZero();
 
-        NoKlReport.write(points, plan, out, 0.1);
-        assertThat(out.resolve("no-kl.md")).content().contains("β=0", "adaptive β (KL→5)", "no difference");
+        ArmsReport.write(points, "header line", "", out, "no-kl");
+        assertThat(out.resolve("no-kl.md")).content().startsWith("header line").contains("β=0", "adaptive β (KL→5)", "no difference");
         assertThat(out.resolve("no-kl.csv")).content().hasLineCount(5);
         assertThat(out.resolve("no-kl.png")).isRegularFile();
         assertThat(out.resolve("no-kl-proxy.png")).isRegularFile();
     }
 
     @Test
+    void criticFreeRunsPpoGrpoAndRlooFromTheSameStartAndMeasuresTheirCost(@TempDir Path out) {
+        var plan = new NoKl.Plan(PpoSettings.DEFAULTS.withSteps(1).withBatch(4).withLr(1e-4).withResponseLength(12).withEvalEvery(1), NoKl.DEFAULT_ARMS, List.of(3L), 4);
+        CriticFree.Result r = CriticFree.run(plan, 2, models(), new PrintWriter(new StringWriter()));
+        assertThat(ArmsReport.arms(r.points())).containsExactly("PPO", "GRPO", "RLOO");
+        for (String arm : List.of("GRPO", "RLOO")) {
+            assertThat(ArmsReport.estimate(r.points(), arm, 0, "eval/gold")).as(arm + " starts where PPO starts")
+                    .isEqualTo(ArmsReport.estimate(r.points(), "PPO", 0, "eval/gold"));
+        }
+        assertThat(r.costs()).hasSize(3).allSatisfy(c -> assertThat(c.minutes()).isPositive());
+        ArmsReport.write(r.points(), "critic-free", CriticFree.costTable(r.costs()), out, "critic-free");
+        assertThat(out.resolve("critic-free.md")).content().contains("| GRPO |", "| RLOO |", "peak resident (MiB)");
+    }
+
+    private static NoKl.Models models() {
+        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
+        float[] head = new float[sft.config().nEmbd()];
+        Random r = new Random(1);
+        for (int i = 0; i < head.length; i++) head[i] = (float) (0.1 * r.nextGaussian());
+        return new NoKl.Models(sft, sft.withScoreHead(head), RewardModel.Normalization.IDENTITY);
+    }
+
+    @Test
     void theStandardErrorIsTheLargerOfTheSeedSpreadAndTheSamplingError() {
         List<NoKl.Point> points = List.of(point("a", 0, 1.0, 0.3), point("a", 1, 1.2, 0.4), point("b", 0, 2.0, 0.01), point("b", 1, 3.0, 0.01));
-        NoKlReport.Estimate a = NoKlReport.estimate(points, "a", 5, "eval/gold"), b = NoKlReport.estimate(points, "b", 5, "eval/gold");
+        ArmsReport.Estimate a = ArmsReport.estimate(points, "a", 5, "eval/gold"), b = ArmsReport.estimate(points, "b", 5, "eval/gold");
         assertThat(a.mean()).isEqualTo(1.1, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(a.se()).as("seeds agree (spread 0.1): the sampling error √(0.3² + 0.4²) / 2 = 0.25 is the floor")
                 .isEqualTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(b.se()).as("seeds disagree: sd / √2 = 0.5 over the sampling error").isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(NoKlReport.difference(b, a)).as("1.4 ± 0.56: over two standard errors").isEqualTo("+1.400 ± 0.559");
-        assertThat(NoKlReport.difference(a, NoKlReport.estimate(points, "a", 5, "eval/gold"))).endsWith(": no difference");
+        assertThat(ArmsReport.difference(b, a)).as("1.4 ± 0.56: over two standard errors").isEqualTo("+1.400 ± 0.559");
+        assertThat(ArmsReport.difference(a, ArmsReport.estimate(points, "a", 5, "eval/gold"))).endsWith(": no difference");
     }
 
     private static NoKl.Point point(String arm, long seed, double gold, double se) {

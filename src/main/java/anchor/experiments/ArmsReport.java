@@ -15,17 +15,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The no-kl experiment's files: {@code no-kl.csv} (every evaluation point), {@code no-kl.md} (the last evaluation of
- * each arm, each arm against β = 0, and the means over updates) and {@code no-kl.png} / {@code no-kl-proxy.png}
- * (gold and proxy reward against the KL, one line per arm through its evaluations).
+ * The files of an experiment whose arms are PPO-style runs evaluated on the held-out prompts ({@link NoKl},
+ * {@link CriticFree}): {@code NAME.csv} (every evaluation point), {@code NAME.md} (the last evaluation of each arm,
+ * each arm against the first, and the means over updates) and {@code NAME.png} / {@code NAME-proxy.png} (gold and
+ * proxy reward against the KL, one line per arm through its evaluations).
  *
  * <p>The standard error of an arm's mean over seeds is the larger of two numbers computed from the data: the spread
  * between seeds (sd / √seeds; none with one seed) and the evaluation's own sampling error (√Σ se² / seeds, from the
  * per-prompt standard errors). With two seeds the first alone rests on one degree of freedom and can be small by
  * chance; the second is a floor it cannot go below. A difference under two standard errors is "no difference".
  */
-public final class NoKlReport {
-    private NoKlReport() {
+public final class ArmsReport {
+    private ArmsReport() {
     }
 
     /** The metrics compared, with their table names; distinct-2 has no per-prompt standard error. */
@@ -64,13 +65,17 @@ public final class NoKlReport {
         return String.format(Locale.ROOT, "%+.3f ± %.3f%s", d, se, Math.abs(d) <= 2 * se ? ": no difference" : "");
     }
 
-    public static void write(List<NoKl.Point> points, NoKl.Plan plan, Path out, double minutes) {
+    /**
+     * Writes NAME.csv, NAME.md, NAME.png and NAME-proxy.png; {@code header} opens the Markdown (settings, seeds, time)
+     * and {@code extra} (may be empty) follows its first table.
+     */
+    public static void write(List<NoKl.Point> points, String header, String extra, Path out, String name) {
         try {
             Files.createDirectories(out);
-            Files.writeString(out.resolve("no-kl.csv"), csv(points));
-            Files.writeString(out.resolve("no-kl.md"), markdown(points, plan, minutes));
-            chart(points, "eval/gold", "gold reward", out.resolve("no-kl.png"));
-            chart(points, "eval/score", "proxy score (reward model)", out.resolve("no-kl-proxy.png"));
+            Files.writeString(out.resolve(name + ".csv"), csv(points));
+            Files.writeString(out.resolve(name + ".md"), markdown(points, header, extra));
+            chart(points, "eval/gold", "gold reward", out.resolve(name + ".png"));
+            chart(points, "eval/score", "proxy score (reward model)", out.resolve(name + "-proxy.png"));
         } catch (IOException e) {
             throw new AnchorException("cannot write results to " + out + ": " + e.getMessage(), e);
         }
@@ -91,18 +96,17 @@ public final class NoKlReport {
         return b.toString();
     }
 
-    static String markdown(List<NoKl.Point> points, NoKl.Plan plan, double minutes) {
+    static String markdown(List<NoKl.Point> points, String header, String extra) {
         List<String> arms = arms(points);
-        int last = plan.ppo().steps();
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "PPO on the world, %d updates of %d rollouts, lr %s, T = %s; seeds %s; %d held-out prompts, "
-                        + "one sample each per evaluation; %.1f minutes.%n%n", last, plan.ppo().batch(), plan.ppo().lr(), plan.ppo().temperature(),
-                plan.seeds(), plan.evalPrompts(), minutes));
+        List<Integer> updates = updates(points);
+        int last = updates.get(updates.size() - 1);
+        StringBuilder b = new StringBuilder(header).append("\n\n");
         b.append("After the last update (mean over seeds ± standard error):\n\n| arm | β at the end |");
         for (String n : NAMES) b.append(' ').append(n).append(" |");
         b.append("\n|---|---|").append("---|".repeat(NAMES.length)).append('\n');
         b.append(row("SFT (update 0)", Double.NaN, points, arms.get(0), 0));
         for (String arm : arms) b.append(row(arm, meanBeta(points, arm, last), points, arm, last));
+        b.append(extra);
         String base = arms.get(0);
         b.append("\nEach arm minus ").append(base).append(" after the last update:\n\n| arm |");
         for (String n : NAMES) b.append(' ').append(n).append(" |");
