@@ -2,14 +2,9 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.experiments.Experiments;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.experiments.IterativeDpo;
 import anchor.experiments.NoKl;
-import anchor.experiments.ArmsReport;
-import anchor.experiments.CriticFree;
-import anchor.experiments.WorldRewardModel;
-import anchor.reward.RewardModel;
-import anchor.world.World;
+import anchor.experiments.PpoArms;
 import anchor.experiments.StrongerReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,28 +106,9 @@ final class ExperimentCommand implements Runnable {
         List<NoKl.Arm> arms = d.arms();
         if (betas != null) arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();
         var plan = new NoKl.Plan(ppo, arms, seedList, prompts == null ? d.evalPrompts() : prompts);
-        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
-        var models = new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
         long t0 = System.nanoTime();
-        List<NoKl.Point> points;
-        String extra = "";
-        if (name.equals("no-kl")) {
-            points = NoKl.run(plan, models, log);
-        } else {
-            CriticFree.Result r = CriticFree.run(plan, groupSize, models, log);
-            points = r.points();
-            extra = CriticFree.costTable(r.costs());
-        }
-        double minutes = (System.nanoTime() - t0) / 6e10;
-        String header = String.format(java.util.Locale.ROOT, "%s on the world: %d updates of %d rollouts, lr %s, T = %s, %d PPO epochs%s; seeds %s; "
-                        + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", name.equals("no-kl") ? "PPO" : "PPO, GRPO and RLOO",
-                ppo.steps(), ppo.batch(), ppo.lr(), ppo.temperature(), ppo.ppoEpochs(),
-                name.equals("no-kl") ? "" : String.format(java.util.Locale.ROOT, " (GRPO and RLOO: %d prompts × %d responses; β: PPO %s, RLOO %s (k1 in the reward), GRPO %s (k3 in the loss))",
-                        ppo.batch() / groupSize, groupSize, CriticFree.PPO_BETA, CriticFree.RLOO_BETA, CriticFree.GRPO_BETA),
-                seedList, plan.evalPrompts(), minutes);
-        ArmsReport.write(points, header, extra, out, name);
-        log.printf("anchor: %s took %.1f minutes; %s.md, .csv, .png and -proxy.png in %s%n", name, minutes, name, out);
-        printTable(name, minutes, points);
+        List<NoKl.Point> points = PpoArms.run(name.equals("no-kl") ? PpoArms.Experiment.NO_KL : PpoArms.Experiment.CRITIC_FREE, plan, groupSize, out, log);
+        printTable(name, (System.nanoTime() - t0) / 6e10, points);
     }
 
     private void printTable(String experiment, double minutes, Object rows) {

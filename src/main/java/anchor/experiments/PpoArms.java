@@ -1,0 +1,49 @@
+package anchor.experiments;
+
+import anchor.checkpoint.HfCheckpoint;
+import anchor.reward.RewardModel;
+import anchor.world.World;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The world's PPO-family experiments as one call each: the SFT model and the cached reward model
+ * ({@link WorldRewardModel}) loaded, the arms run ({@link NoKl} or {@link CriticFree}), the results written under
+ * {@code out} by {@link ArmsReport} with a header that states the settings, seeds and time.
+ */
+public final class PpoArms {
+    private PpoArms() {
+    }
+
+    public enum Experiment { NO_KL, CRITIC_FREE }
+
+    public static List<NoKl.Point> run(Experiment e, NoKl.Plan plan, int groupSize, Path out, PrintWriter log) {
+        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
+        var models = new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
+        long t0 = System.nanoTime();
+        List<NoKl.Point> points;
+        String extra = "";
+        if (e == Experiment.NO_KL) {
+            points = NoKl.run(plan, models, log);
+        } else {
+            CriticFree.Result r = CriticFree.run(plan, groupSize, models, log);
+            points = r.points();
+            extra = CriticFree.costTable(r.costs());
+        }
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        var s = plan.ppo();
+        String header = String.format(Locale.ROOT, "%s on the world: %d updates of %d rollouts, lr %s, T = %s, %d PPO epochs%s; seeds %s; "
+                        + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", e == Experiment.NO_KL ? "PPO" : "PPO, GRPO and RLOO",
+                s.steps(), s.batch(), s.lr(), s.temperature(), s.ppoEpochs(), e == Experiment.NO_KL ? "" : String.format(Locale.ROOT,
+                        " (GRPO and RLOO: %d prompts × %d responses; β: PPO %s, RLOO %s (k1 in the reward), GRPO %s (k3 in the loss))",
+                        s.batch() / groupSize, groupSize, CriticFree.PPO_BETA, CriticFree.RLOO_BETA, CriticFree.GRPO_BETA),
+                plan.seeds(), plan.evalPrompts(), minutes);
+        String name = e == Experiment.NO_KL ? "no-kl" : "critic-free";
+        ArmsReport.write(points, header, extra, out, name);
+        log.printf("anchor: %s took %.1f minutes; %s.md, .csv, .png and -proxy.png in %s%n", name, minutes, name, out);
+        return points;
+    }
+}
