@@ -28,6 +28,10 @@ import java.util.Map;
 final class PpoCommand implements Runnable {
     @Mixin
     Common common;
+    @Option(names = "--algorithm", defaultValue = "ppo", description = "ppo (a value model, GAE), grpo or rloo (no value model: --group-size responses per prompt are the baseline; chapters/06-ppo.md).")
+    String algorithm;
+    @Option(names = "--group-size", defaultValue = "4", description = "grpo, rloo: responses per prompt (default ${DEFAULT-VALUE}); --batch must be a multiple.")
+    int groupSize;
     @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
     Path policyDir;
     @Option(names = "--reference", paramLabel = "DIR", description = "Default: the policy's initial weights.")
@@ -56,7 +60,7 @@ final class PpoCommand implements Runnable {
     int miniBatches;
     @Option(names = "--lr", defaultValue = "1e-5")
     double lr;
-    @Option(names = "--kl-coef", defaultValue = "0.05", description = "β of the KL penalty (the initial β with --target-kl).")
+    @Option(names = "--kl-coef", defaultValue = "0.05", description = "β of the KL penalty (the initial β with --target-kl; grpo: of k3 in the loss, rloo: of k1 in the reward).")
     double klCoef;
     @Option(names = "--target-kl", description = "Adaptive β (Ziegler et al.): the per-sequence KL to hold.")
     Double targetKl;
@@ -93,12 +97,25 @@ final class PpoCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The critic-free trainer's settings, or null for PPO; options only PPO has are refused with them. */
+    private anchor.ppo.GroupTrainer.Settings group() {
+        String a = algorithm.toLowerCase(Locale.ROOT);
+        if (a.equals("ppo")) return null;
+        if (!a.equals("grpo") && !a.equals("rloo")) throw new AnchorException("unknown --algorithm '" + algorithm + "' (ppo, grpo or rloo)");
+        if (valueModel != null) throw new AnchorException("--value-model: " + a + " has no value model");
+        if (targetKl != null || klEvery != 1 || whitenRewards || !estimator.equalsIgnoreCase("k1")) {
+            throw new AnchorException("--target-kl, --kl-every, --whiten-rewards and --kl-estimator are PPO's options, not " + a + "'s");
+        }
+        return new anchor.ppo.GroupTrainer.Settings(a.equals("grpo") ? anchor.ppo.GroupTrainer.Estimator.GRPO : anchor.ppo.GroupTrainer.Estimator.RLOO, groupSize, klCoef);
+    }
+
     private boolean shared() {
         return "shared".equalsIgnoreCase(valueModel);
     }
 
     @Override
     public void run() {
+        var group = group();                                                                   // refused before any model is loaded
         var err = spec.commandLine().getErr();
         Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir),
                 "--reward-model", Common.str(rewardDir), "--value-model", shared() ? null : valueModel);
@@ -133,13 +150,14 @@ final class PpoCommand implements Runnable {
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,
                 promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? anchor.experiments.WorldJudge.INSTANCE : null, evalPrompts);
-        PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), out, saveEvery, !noProgress, err);
+        PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), group, out, saveEvery, !noProgress, err);
         Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
         var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "trained %d PPO updates of %d rollouts; score %.3f → %.3f, KL per sequence %.3f → %.3f%s%n", steps, batch,
+        o.printf(Locale.ROOT, "trained %d %s updates of %d rollouts; score %.3f → %.3f, KL per sequence %.3f → %.3f%s%n", steps, algorithm.toUpperCase(Locale.ROOT), batch,
                 first.get("objective/scores"), last.get("objective/scores"), first.get("objective/kl"), last.get("objective/kl"),
                 last.containsKey("objective/gold") ? String.format(Locale.ROOT, ", gold %.3f → %.3f", first.get("objective/gold"), last.get("objective/gold")) : "");
-        o.printf("policy in %s/model, value model in %s/value; metrics in %s/metrics.jsonl; curves in reward.png, kl.png, loss.png%n", out, out, out);
+        o.printf("policy in %s/model%s; metrics in %s/metrics.jsonl; curves in reward.png, kl.png, loss.png%n", out,
+                group == null ? ", value model in " + out + "/value" : "", out);
         if (common.json) Common.printJson(o, new LinkedHashMap<>(last));
     }
 }

@@ -63,9 +63,34 @@ public final class PpoRun {
 
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
+        return train(in, s, controller, estimator, null, out, saveEvery, progress, log);
+    }
+
+    /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
+    public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
+                                Path out, int saveEvery, boolean progress, PrintWriter log) {
         try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
-            return trainLocked(in, s, controller, estimator, out, saveEvery, progress, log);
+            return group == null ? trainLocked(in, s, controller, estimator, out, saveEvery, progress, log) : trainGroup(in, s, group, out, saveEvery, progress, log);
         }
+    }
+
+    private static Outcome trainGroup(Inputs in, PpoSettings s, GroupTrainer.Settings g, Path out, int saveEvery, boolean progress, PrintWriter log) {
+        var full = models(in);
+        var models = new PpoTrainer.Models(full.policy(), full.reference(), full.reward(), full.normalization(), null);
+        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), 0};
+        log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
+                g.estimator(), bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6);
+        ObjectNode id = new ObjectMapper().valueToTree(s);
+        id.put("algorithm", g.estimator().name()).put("group_size", g.groupSize()).put("kl_coef", g.beta()).put("policy", in.policyId())
+                .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId()).put("prompts", in.promptsId());
+        var trainer = new GroupTrainer(models, in.prompts(), s, g, in.judge(), in.evalPrompts());
+        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options(g.estimator().name().toLowerCase(java.util.Locale.ROOT), s.steps(), out, saveEvery, progress, id,
+                PpoTrainer.METRICS));
+        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
+        HfCheckpoint.save(models.policy().weights().withoutScoreHead(), out.resolve("model"), DType.F32);
+        long peak = peakResidentBytes();
+        if (peak > 0) log.printf("anchor: peak resident memory of this process: %.0f MiB%n", peak / (1024.0 * 1024.0));
+        return new Outcome(r, models.policy(), bytes, peak);
     }
 
     private static Outcome trainLocked(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,

@@ -68,6 +68,32 @@ class PpoCommandTest {
         assertThat(Cli.run("ppo", "--kl-every", "0", "--out", dir.resolve("g").toString()).err()).contains("--kl-every must be >= 1");
     }
 
+    /** GRPO and RLOO from the command line: three models, no value model written, and a resume. */
+    @Test
+    void grpoAndRlooRunWithoutAValueModel() throws Exception {
+        Path policy = dir.resolve("policy"), rm = dir.resolve("rm"), prompts = dir.resolve("prompts.jsonl");
+        HfCheckpoint.save(TestModels.allRandom(PpoTrainerTest.C, 3), policy, DType.F32);
+        RewardModel.save(RewardModel.init(TestModels.allRandom(PpoTrainerTest.C, 7), 8), RewardModel.Normalization.IDENTITY, rm);
+        Files.writeString(prompts, "{\"prompt\": \"<|endoftext|>The dog\"}\n{\"prompt\": \"<|endoftext|>A cat\"}\n");
+        for (String algorithm : new String[]{"grpo", "rloo"}) {
+            Path out = dir.resolve(algorithm);
+            String[] args = {"ppo", "--algorithm", algorithm, "--group-size", "2", "--policy", policy.toString(), "--reward-model", rm.toString(),
+                    "--prompts", prompts.toString(), "--steps", "2", "--batch", "4", "--ppo-epochs", "1", "--response-length", "4", "--save-every", "1",
+                    "--no-progress", "--out", out.toString()};
+            Cli.Result r = Cli.run(args);
+            assertThat(r.code()).as(algorithm + "\n" + r.err()).isZero();
+            assertThat(r.err()).contains("three models resident (" + algorithm.toUpperCase() + ", no value model)");
+            assertThat(out.resolve("model/model.safetensors")).exists();
+            assertThat(out.resolve("value")).as("no value model to save").doesNotExist();
+            assertThat(Cli.run(args).err()).as(algorithm + " resumes").contains("at step 2");
+        }
+        Cli.Result both = Cli.run("ppo", "--algorithm", "grpo", "--value-model", "shared", "--out", dir.resolve("x").toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--value-model: grpo has no value model");
+        assertThat(Cli.run("ppo", "--algorithm", "rloo", "--kl-every", "2", "--out", dir.resolve("y").toString()).err()).contains("PPO's options, not rloo's");
+        assertThat(Cli.run("ppo", "--algorithm", "a2c", "--out", dir.resolve("z").toString()).err()).contains("unknown --algorithm 'a2c'");
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Path prompts = dir.resolve("bad.jsonl");
