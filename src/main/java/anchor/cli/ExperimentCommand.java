@@ -4,6 +4,7 @@ import anchor.AnchorException;
 import anchor.experiments.Experiments;
 import anchor.experiments.IterativeDpo;
 import anchor.experiments.NoKl;
+import anchor.experiments.Overoptimization;
 import anchor.experiments.PpoArms;
 import anchor.experiments.StrongerReference;
 import picocli.CommandLine.Command;
@@ -20,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
-        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free "
+        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free; Gao et al.'s reward over-optimisation: overoptimization "
         + "(table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl or critic-free")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free or overoptimization")
     String name;
     @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: every objective's grid, default 0.1,1,10 for DPO and the likelihood function and 1,10,100 for the posterior probability; "
             + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
@@ -38,10 +39,12 @@ final class ExperimentCommand implements Runnable {
     Integer batch;
     @Option(names = "--lr", defaultValue = "1e-4")
     double lr;
-    @Option(names = "--prompts", description = "Held-out prompts to evaluate on (default 128; no-kl and critic-free: 64).")
+    @Option(names = "--prompts", description = "Held-out prompts to evaluate on (default 128; no-kl and critic-free: 64; overoptimization: 32 for best-of-n).")
     Integer prompts;
     @Option(names = "--eval-every", defaultValue = "5", description = "no-kl, critic-free: evaluate every N updates, and after the last (default ${DEFAULT-VALUE}).")
     int evalEvery;
+    @Option(names = "--samples", defaultValue = "256", description = "overoptimization: samples per prompt for best-of-n, a power of two (default ${DEFAULT-VALUE}).")
+    int samples;
     @Option(names = "--group-size", defaultValue = "4", description = "critic-free: responses per prompt of GRPO and RLOO (default ${DEFAULT-VALUE}).")
     int groupSize;
     @Option(names = "--pairs", defaultValue = "0", description = "Training pairs to use (0: all 512); iterative samples as many new ones.")
@@ -57,8 +60,8 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free").contains(name)) {
-            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl or critic-free)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free", "overoptimization").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free or overoptimization)");
         }
         List<Long> seedList = doubles(seeds, null).stream().map(d -> {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
@@ -66,6 +69,17 @@ final class ExperimentCommand implements Runnable {
         }).toList();
         if (name.equals("no-kl") || name.equals("critic-free")) {
             ppoArms(seedList);
+            return;
+        }
+        if (name.equals("overoptimization")) {
+            var d = Overoptimization.Plan.defaults(seedList);
+            var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery);
+            if (steps != null) ppo = ppo.withSteps(steps);
+            if (batch != null) ppo = ppo.withBatch(batch);
+            var plan = new Overoptimization.Plan(d.pairSizes(), prompts == null ? d.prompts() : prompts, samples, ppo, seedList);
+            long t0 = System.nanoTime();
+            var r = Overoptimization.experiment(plan, out, spec.commandLine().getErr());
+            printTable(name, (System.nanoTime() - t0) / 6e10, r);
             return;
         }
         Experiments.Plan plan = new Experiments.Plan(steps == null ? 60 : steps, batch == null ? 8 : batch, lr, prompts == null ? 128 : prompts, pairs, seedList);

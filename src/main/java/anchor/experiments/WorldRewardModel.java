@@ -24,10 +24,17 @@ public final class WorldRewardModel {
 
     /** The model directory in {@code dir}, trained there first if it is not yet complete. */
     public static Path cached(Path dir, PrintWriter log) {
+        return cached(dir, 0, log);
+    }
+
+    /** As above, trained on the first {@code pairs} training pairs (0: all 512) — a smaller proxy for the over-optimisation experiment. */
+    public static Path cached(Path dir, int pairs, PrintWriter log) {
         Path model = dir.resolve("model");
         if (Files.exists(model.resolve(RewardModel.NORMALIZATION))) return model;
         log.println("anchor: training the world's reward model once into " + dir + " (150 steps; a few minutes on 2 cores)");
-        var in = new RewardRun.Inputs(HfCheckpoint.load(World.sftDirectory()), World.SFT_ID, World.trainPairs(), "world", Gpt2Tokenizer.gpt2());
+        var all = World.trainPairs();
+        var data = pairs == 0 ? all : all.subList(0, Math.min(pairs, all.size()));
+        var in = new RewardRun.Inputs(HfCheckpoint.load(World.sftDirectory()), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, Gpt2Tokenizer.gpt2());
         RewardRun.train(in, SETTINGS, dir, 50, false, log);
         return model;
     }

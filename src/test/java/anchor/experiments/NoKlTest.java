@@ -56,6 +56,23 @@ class NoKlTest {
         assertThat(out.resolve("critic-free.md")).content().contains("| GRPO |", "| RLOO |", "peak resident (MiB)");
     }
 
+    @Test
+    void overoptimizationScoresBestOfNAndPpoWithEachProxyAndFitsGaosForms(@TempDir Path out) {
+        var models = models();
+        var plan = new Overoptimization.Plan(List.of(7, 9), 2, 4, PpoSettings.DEFAULTS.withSteps(1).withBatch(2).withResponseLength(8).withEvalEvery(1), List.of(3L));
+        Overoptimization.Result r = Overoptimization.run(plan, size -> new Overoptimization.Proxy(models.reward(), RewardModel.Normalization.IDENTITY),
+                new PrintWriter(new StringWriter()));
+        assertThat(r.bon()).as("n = 1, 2, 4 for each of two proxies").hasSize(6);
+        assertThat(r.bon().get(0).klBound()).as("n = 1: no selection").isZero();
+        assertThat(r.bon().get(0).gold()).as("n = 1 is the SFT policy's mean gold").isEqualTo(r.sftGold());
+        for (var row : r.bon()) assertThat(row.klExact()).as("the exact KL never exceeds the bound").isLessThanOrEqualTo(row.klBound() + 1e-12);
+        assertThat(ArmsReport.arms(r.rl())).containsExactly("proxy on 7 pairs, PPO β=0", "proxy on 9 pairs, PPO β=0");
+        OveroptimizationReport.write(r, "header", out);
+        assertThat(out.resolve("overoptimization.md")).content().contains("| best-of-n, proxy on 7 pairs | d·(α − β·d) |", "d·(α − β·ln d)");
+        assertThat(out.resolve("overoptimization.csv")).content().hasLineCount(1 + 6 + 4);
+        assertThat(out.resolve("overoptimization.png")).isRegularFile();
+    }
+
     private static NoKl.Models models() {
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
         float[] head = new float[sft.config().nEmbd()];
