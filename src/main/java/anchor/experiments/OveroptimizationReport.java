@@ -48,7 +48,8 @@ public final class OveroptimizationReport {
                         ArmsReport.estimate(r.rl(), arm, u, "eval/score").show(), ArmsReport.estimate(r.rl(), arm, u, "eval/gold").show()));
             }
         }
-        b.append(String.format(Locale.ROOT, "%nGao et al.'s forms fitted to the gold gain over the SFT policy (%+.3f), by least squares without intercept:%n%n", r.sftGold()))
+        b.append(String.format(Locale.ROOT, "%nGao et al.'s forms fitted to the gold gain over the SFT policy (best-of-n: its samples' mean, %+.3f; PPO: "
+                        + "its evaluation at update 0), by least squares without intercept:%n%n", r.sftGold()))
                 .append("| curve | form | α | β | R² | points |\n|---|---|---|---|---|---|\n");
         for (Curve c : curves(r)) {
             BestOfN.Fit f = c.bon() ? BestOfN.fitBon(c.d(), c.gain()) : BestOfN.fitRl(c.d(), c.gain());
@@ -70,8 +71,9 @@ public final class OveroptimizationReport {
         }
         for (String arm : ArmsReport.arms(r.rl())) {
             var pts = r.rl().stream().filter(p -> p.arm().equals(arm)).toList();
+            double start = ArmsReport.estimate(r.rl(), arm, 0, "eval/gold").mean();            // the SFT policy on PPO's own evaluation prompts
             out.add(new Curve(arm, false, pts.stream().mapToDouble(p -> Math.sqrt(Math.max(0, p.get("eval/kl")))).toArray(),
-                    pts.stream().mapToDouble(p -> p.get("eval/gold") - r.sftGold()).toArray(), pts.stream().mapToDouble(p -> p.get("eval/score")).toArray()));
+                    pts.stream().mapToDouble(p -> p.get("eval/gold") - start).toArray(), pts.stream().mapToDouble(p -> p.get("eval/score")).toArray()));
         }
         return out;
     }
