@@ -38,5 +38,6 @@ final class PpoTour {
         tour.bar("ratio π/π_old in the first minibatch", "1 ± 1e-5", String.format("%.7f", ratio), Math.abs(ratio - 1) <= 1e-5);
         tour.note("train the world's reward model and PPO: ./anchor reward train; ./anchor ppo; one response step by step: ./anchor ppo-explain (chapters/06-ppo.md)");
         tour.note("document 1's 'what can go wrong without a reference', measured: ./anchor experiment no-kl (chapters/06-ppo.md, results-no-kl.md)");
+        tour.note("reward over-optimisation (Gao et al.): ./anchor experiment overoptimization; PPO beside GRPO and RLOO: ./anchor experiment critic-free");
     }
 }
