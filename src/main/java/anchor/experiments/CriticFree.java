@@ -52,18 +52,16 @@ public final class CriticFree {
                 var inputs = new PpoRun.Inputs(models.sft(), World.SFT_ID, models.sft(), "policy", ReferenceModel.Placement.FP32, models.reward(),
                         models.normalization(), "reward", arm.equals("PPO") ? models.reward() : null, "reward model", data.train(), "world",
                         WorldJudge.INSTANCE, data.eval());
-                PpoTrainer.Models m = PpoRun.models(inputs);
                 RunLoop.Trainer trainer;
                 java.util.function.Supplier<Map<String, Object>> evaluate;
                 if (arm.equals("PPO")) {
-                    var t = new PpoTrainer(m, data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
+                    var t = new PpoTrainer(PpoRun.models(inputs), data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
                     trainer = t;
                     evaluate = t::evaluate;
                 } else {
-                    var critic = new PpoTrainer.Models(m.policy(), m.reference(), m.reward(), m.normalization(), null);
                     var g = new GroupTrainer.Settings(arm.equals("GRPO") ? GroupTrainer.Estimator.GRPO : GroupTrainer.Estimator.RLOO, groupSize,
                             arm.equals("GRPO") ? GRPO_BETA : RLOO_BETA);
-                    var t = new GroupTrainer(critic, data.train(), s, g, WorldJudge.INSTANCE, data.eval());
+                    var t = new GroupTrainer(PpoRun.criticFreeModels(inputs), data.train(), s, g, WorldJudge.INSTANCE, data.eval());
                     trainer = t;
                     evaluate = t::evaluate;
                 }

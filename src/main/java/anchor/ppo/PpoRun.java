@@ -66,6 +66,12 @@ public final class PpoRun {
         return train(in, s, controller, estimator, null, out, saveEvery, progress, log);
     }
 
+    /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
+    public static PpoTrainer.Models criticFreeModels(Inputs in) {
+        return new PpoTrainer.Models(Gpt2Model.of(in.policy().withoutScoreHead()), reference(in.reference(), in.referencePlacement()),
+                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), null);
+    }
+
     /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
@@ -75,8 +81,7 @@ public final class PpoRun {
     }
 
     private static Outcome trainGroup(Inputs in, PpoSettings s, GroupTrainer.Settings g, Path out, int saveEvery, boolean progress, PrintWriter log) {
-        var full = models(in);
-        var models = new PpoTrainer.Models(full.policy(), full.reference(), full.reward(), full.normalization(), null);
+        var models = criticFreeModels(in);
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), 0};
         log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
                 g.estimator(), bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6);
