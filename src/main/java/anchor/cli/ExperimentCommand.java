@@ -21,21 +21,29 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
-        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free; Gao et al.'s reward over-optimisation: overoptimization "
-        + "(table, CSV and PNG under --out).")
+        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free; Gao et al.'s reward over-optimisation: overoptimization; "
+        + "the reward–KL frontier of PPO and DPO: frontier (table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free or overoptimization")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, overoptimization or frontier")
     String name;
     @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: every objective's grid, default 0.1,1,10 for DPO and the likelihood function and 1,10,100 for the posterior probability; "
             + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
     String betas;
+    @Option(names = "--ppo-betas", description = "frontier: PPO's fixed β (default 0.02,0.1,0.5).")
+    String ppoBetas;
+    @Option(names = "--dpo-betas", description = "frontier: DPO's β (default 0.1,1,10).")
+    String dpoBetas;
+    @Option(names = "--ppo-steps", description = "frontier: PPO updates per run (default 20; --steps sets DPO's, default 60).")
+    Integer ppoSteps;
+    @Option(names = "--evaluations", defaultValue = "4", description = "frontier: evaluations per run, evenly spaced, the last after the last step (default ${DEFAULT-VALUE}).")
+    int evaluations;
     @Option(names = "--beta", defaultValue = "0.1", description = "β of iterative.")
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
     @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); updates per run for no-kl and critic-free (default 20).")
     Integer steps;
-    @Option(names = "--batch", description = "Pairs per DPO step (default 8); rollouts per PPO update (default 16).")
+    @Option(names = "--batch", description = "Pairs per DPO step (default 8); rollouts per PPO update for no-kl and critic-free (default 16).")
     Integer batch;
     @Option(names = "--lr", defaultValue = "1e-4")
     double lr;
@@ -60,8 +68,8 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free", "overoptimization").contains(name)) {
-            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free or overoptimization)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free", "overoptimization", "frontier").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, overoptimization or frontier)");
         }
         List<Long> seedList = doubles(seeds, null).stream().map(d -> {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
@@ -69,6 +77,10 @@ final class ExperimentCommand implements Runnable {
         }).toList();
         if (name.equals("no-kl") || name.equals("critic-free")) {
             ppoArms(seedList);
+            return;
+        }
+        if (name.equals("frontier")) {
+            frontier(seedList);
             return;
         }
         if (name.equals("overoptimization")) {
@@ -122,6 +134,21 @@ final class ExperimentCommand implements Runnable {
         var plan = new NoKl.Plan(ppo, arms, seedList, prompts == null ? d.evalPrompts() : prompts);
         long t0 = System.nanoTime();
         List<NoKl.Point> points = PpoArms.run(name.equals("no-kl") ? PpoArms.Experiment.NO_KL : PpoArms.Experiment.CRITIC_FREE, plan, groupSize, out, log);
+        printTable(name, (System.nanoTime() - t0) / 6e10, points);
+    }
+
+    /** The reward–KL frontier of PPO and DPO. */
+    private void frontier(List<Long> seedList) {
+        var d = anchor.experiments.Frontier.Plan.defaults(seedList);
+        var ppo = d.ppo().withLr(lr);
+        if (ppoSteps != null) ppo = ppo.withSteps(ppoSteps);
+        if (pairs != 0) throw new AnchorException("frontier: --pairs must be 0 (PPO's reward model is trained on all 512 pairs; DPO must see the same)");
+        var dpo = new Experiments.Plan(steps == null ? d.dpo().steps() : steps, batch == null ? d.dpo().batch() : batch, lr,
+                prompts == null ? d.dpo().evalPrompts() : prompts, pairs, seedList);
+        var plan = new anchor.experiments.Frontier.Plan(ppo, ppoBetas == null ? d.ppoBetas() : doubles(ppoBetas, null), dpo,
+                dpoBetas == null ? d.dpoBetas() : doubles(dpoBetas, null), evaluations);
+        long t0 = System.nanoTime();
+        List<NoKl.Point> points = PpoArms.frontier(plan, out, spec.commandLine().getErr());
         printTable(name, (System.nanoTime() - t0) / 6e10, points);
     }
 

@@ -95,11 +95,8 @@ public final class Experiments {
     /** DPO from {@code init} on {@code data} against the reference whose log-probs on it are {@code reference}. */
     public static Trained train(Setup setup, Gpt2Weights init, DpoReference.Precomputed reference, List<PreferenceBatch> data, DpoLoss.Variant loss,
                                 double beta, long seed, int steps) {
-        Plan plan = setup.plan();
-        DpoSettings s = DpoSettings.DEFAULTS.withLoss(loss).withBeta(beta).withBatch(plan.batch()).withSteps(steps).withSeed(seed)
-                .withMaxLength(World.SEQ_LEN);
         Gpt2Model policy = Gpt2Model.of(init);
-        var trainer = new DpoTrainer(policy, null, reference, data, s, AdamW.standard(plan.lr()));
+        var trainer = dpoTrainer(setup.plan(), policy, reference, data, loss, beta, seed, steps);
         List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("dpo", steps)).rows();
         int tail = Math.max(1, steps / 5);
         double meanLoss = 0, acc = 0;
@@ -108,6 +105,14 @@ public final class Experiments {
             acc += ((Number) r.get("rewards/accuracies")).doubleValue() / tail;
         }
         return new Trained(policy, steps, meanLoss, acc, chosenLogp(policy, setup.data()));
+    }
+
+    /** The DPO trainer of every world experiment: {@code plan}'s batch and learning rate, AdamW, the world's sequence length. */
+    static DpoTrainer dpoTrainer(Plan plan, Gpt2Model policy, DpoReference.Precomputed reference, List<PreferenceBatch> data, DpoLoss.Variant loss,
+                                 double beta, long seed, int steps) {
+        DpoSettings s = DpoSettings.DEFAULTS.withLoss(loss).withBeta(beta).withBatch(plan.batch()).withSteps(steps).withSeed(seed)
+                .withMaxLength(World.SEQ_LEN);
+        return new DpoTrainer(policy, null, reference, data, s, AdamW.standard(plan.lr()));
     }
 
     /** Evaluates {@code t} on the held-out prompts; the KL column is to {@code klReference}. */

@@ -21,8 +21,7 @@ public final class PpoArms {
     public enum Experiment { NO_KL, CRITIC_FREE }
 
     public static List<NoKl.Point> run(Experiment e, NoKl.Plan plan, int groupSize, Path out, PrintWriter log) {
-        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
-        var models = new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
+        var models = worldModels(log);
         long t0 = System.nanoTime();
         List<NoKl.Point> points;
         String extra = "";
@@ -44,6 +43,32 @@ public final class PpoArms {
         String name = e == Experiment.NO_KL ? "no-kl" : "critic-free";
         ArmsReport.write(points, header, extra, out, name);
         log.printf("anchor: %s took %.1f minutes; %s.md, .csv, .png and -proxy.png in %s%n", name, minutes, name, out);
+        return points;
+    }
+
+    /** The SFT policy (also the reference) and the world's cached reward model, trained first if it is not there yet. */
+    static NoKl.Models worldModels(PrintWriter log) {
+        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
+        return new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
+    }
+
+    /** The reward–KL frontier of PPO and DPO ({@link Frontier}), written as frontier.md, .csv and .png. */
+    public static List<NoKl.Point> frontier(Frontier.Plan plan, Path out, PrintWriter log) {
+        var models = worldModels(log);
+        long t0 = System.nanoTime();
+        List<NoKl.Point> points = Frontier.run(plan, models, log);
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        var p = plan.ppo();
+        var d = plan.dpo();
+        String header = String.format(Locale.ROOT, "PPO and DPO on the world, from the same SFT model and the same 512 preference pairs. PPO: %d updates of %d rollouts "
+                        + "at T = %s, lr %s, %d PPO epochs, the reward model trained on the pairs, β = %s (k1 in the reward). DPO: %d steps of %d pairs, lr %s, "
+                        + "β = %s. Seeds %s; every run evaluated %d times (after steps/%d, 2·steps/%d, …) on %d held-out prompts, one sample each at T = 1; "
+                        + "KL to the SFT model summed over the sampled tokens; win rate against an independent SFT sample (not length-controlled). "
+                        + "Mean over seeds ± standard error. %.1f minutes on this machine.",
+                p.steps(), p.batch(), p.temperature(), p.lr(), p.ppoEpochs(), plan.ppoBetas(), d.steps(), d.batch(), d.lr(), plan.dpoBetas(), d.seeds(),
+                plan.evaluations(), plan.evaluations(), plan.evaluations(), d.evalPrompts(), minutes);
+        FrontierReport.write(points, header, out);
+        log.printf("anchor: frontier took %.1f minutes; frontier.md, .csv and .png in %s%n", minutes, out);
         return points;
     }
 }

@@ -73,7 +73,7 @@ class NoKlTest {
         assertThat(out.resolve("overoptimization.png")).isRegularFile();
     }
 
-    private static NoKl.Models models() {
+    static NoKl.Models models() {
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
         float[] head = new float[sft.config().nEmbd()];
         Random r = new Random(1);
