@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "experiment", description = "Document 2's questions and document 3's iterative DPO on the world: "
-        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free; Gao et al.'s reward over-optimisation: overoptimization; "
+        + "beta-sweep, reference-free, stronger-reference, iterative; document 1's failure modes under PPO: no-kl; PPO beside GRPO and RLOO: critic-free; chapter 6's PPO options (periodic KL, shared trunk) with seeds: ppo-options; Gao et al.'s reward over-optimisation: overoptimization; "
         + "the reward–KL frontier of PPO and DPO: frontier (table, CSV and PNG under --out).")
 final class ExperimentCommand implements Runnable {
-    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, overoptimization or frontier")
+    @Parameters(paramLabel = "NAME", description = "beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, ppo-options, overoptimization or frontier")
     String name;
     @Option(names = "--betas", description = "β values (beta-sweep: default 0.001,0.003,0.01,0.03,0.1,0.3,1.0; reference-free: every objective's grid, default 0.1,1,10 for DPO and the likelihood function and 1,10,100 for the posterior probability; "
             + "stronger-reference: default 0.1; no-kl: fixed β arms instead of the default 0,0.01,0.05,0.2 and adaptive)")
@@ -41,7 +41,7 @@ final class ExperimentCommand implements Runnable {
     double beta;
     @Option(names = "--seeds", defaultValue = "0")
     String seeds;
-    @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); updates per run for no-kl and critic-free (default 20).")
+    @Option(names = "--steps", description = "DPO steps per run, per round for iterative (default 60); updates per run for no-kl and critic-free (default 20) and ppo-options (default 30).")
     Integer steps;
     @Option(names = "--batch", description = "Pairs per DPO step (default 8); rollouts per PPO update for no-kl and critic-free (default 16).")
     Integer batch;
@@ -68,14 +68,14 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free", "overoptimization", "frontier").contains(name)) {
-            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, overoptimization or frontier)");
+        if (!List.of("beta-sweep", "reference-free", "stronger-reference", "iterative", "no-kl", "critic-free", "ppo-options", "overoptimization", "frontier").contains(name)) {
+            throw new AnchorException("unknown experiment '" + name + "' (beta-sweep, reference-free, stronger-reference, iterative, no-kl, critic-free, ppo-options, overoptimization or frontier)");
         }
         List<Long> seedList = doubles(seeds, null).stream().map(d -> {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
             return d.longValue();
         }).toList();
-        if (name.equals("no-kl") || name.equals("critic-free")) {
+        if (name.equals("no-kl") || name.equals("critic-free") || name.equals("ppo-options")) {
             ppoArms(seedList);
             return;
         }
@@ -122,18 +122,26 @@ final class ExperimentCommand implements Runnable {
         printTable(name, minutes, rows);
     }
 
-    /** Document 1's failure modes under PPO (no-kl), or PPO beside GRPO and RLOO (critic-free). */
+    /** Document 1's failure modes under PPO (no-kl), PPO beside GRPO and RLOO (critic-free), or chapter 6's options (ppo-options). */
     private void ppoArms(List<Long> seedList) {
         PrintWriter log = spec.commandLine().getErr();
         var d = NoKl.Plan.defaults(seedList);
-        var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery);
-        if (steps != null) ppo = ppo.withSteps(steps);
+        boolean options = name.equals("ppo-options");
+        var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery).withSteps(steps != null ? steps : options ? 30 : d.ppo().steps());
         if (batch != null) ppo = ppo.withBatch(batch);
-        List<NoKl.Arm> arms = d.arms();
-        if (betas != null) arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();
+        List<NoKl.Arm> arms = options ? NoKl.OPTION_ARMS : d.arms();
+        if (betas != null) {
+            if (options) throw new AnchorException("ppo-options runs at TRL's β = 0.05; --betas is for no-kl");
+            arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();
+        }
         var plan = new NoKl.Plan(ppo, arms, seedList, prompts == null ? d.evalPrompts() : prompts);
         long t0 = System.nanoTime();
-        List<NoKl.Point> points = PpoArms.run(name.equals("no-kl") ? PpoArms.Experiment.NO_KL : PpoArms.Experiment.CRITIC_FREE, plan, groupSize, out, log);
+        var experiment = switch (name) {
+            case "no-kl" -> PpoArms.Experiment.NO_KL;
+            case "critic-free" -> PpoArms.Experiment.CRITIC_FREE;
+            default -> PpoArms.Experiment.PPO_OPTIONS;
+        };
+        List<NoKl.Point> points = PpoArms.run(experiment, plan, groupSize, out, log);
         printTable(name, (System.nanoTime() - t0) / 6e10, points);
     }
 

@@ -39,5 +39,6 @@ final class PpoTour {
         tour.note("train the world's reward model and PPO: ./anchor reward train; ./anchor ppo; one response step by step: ./anchor ppo-explain (chapters/06-ppo.md)");
         tour.note("document 1's 'what can go wrong without a reference', measured: ./anchor experiment no-kl (chapters/06-ppo.md, results-no-kl.md)");
         tour.note("reward over-optimisation (Gao et al.): ./anchor experiment overoptimization; PPO beside GRPO and RLOO: ./anchor experiment critic-free");
+        tour.note("PPO against DPO on the reward–KL frontier (the DPO paper, §6.1): ./anchor experiment frontier (results-frontier.md)");
     }
 }

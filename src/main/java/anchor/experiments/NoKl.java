@@ -32,18 +32,44 @@ public final class NoKl {
     private NoKl() {
     }
 
-    /** One arm: a fixed β, or the adaptive controller (initial β, target per-sequence KL, horizon). */
-    public record Arm(String label, double beta, double targetKl, double horizon) {
+    /**
+     * One arm: a fixed β, or the adaptive controller (initial β, target per-sequence KL, horizon); the reference run
+     * every {@code klEvery} updates (document 1's option 3; 1: every update); the value model TRL's copy of the reward
+     * model, or Ziegler's scalar head on the policy's trunk ({@code sharedTrunk}).
+     */
+    public record Arm(String label, double beta, double targetKl, double horizon, int klEvery, boolean sharedTrunk) {
         public static Arm fixed(double beta) {
-            return new Arm("β=" + number(beta), beta, Double.NaN, Double.NaN);
+            return new Arm("β=" + number(beta), beta, Double.NaN, Double.NaN, 1, false);
         }
 
         public static Arm adaptive(double initialBeta, double targetKl, double horizon) {
-            return new Arm("adaptive β (KL→" + number(targetKl) + ")", initialBeta, targetKl, horizon);
+            return new Arm("adaptive β (KL→" + number(targetKl) + ")", initialBeta, targetKl, horizon, 1, false);
+        }
+
+        /** This arm with the reference run only every {@code n} updates and the held per-token KL in between. */
+        public Arm withKlEvery(int n) {
+            return new Arm(label + ", KL every " + n, beta, targetKl, horizon, n, sharedTrunk);
+        }
+
+        /** This arm with Ziegler's zero-initialised scalar head on the policy's trunk as the value model. */
+        public Arm withSharedTrunk() {
+            return new Arm(label + ", shared trunk", beta, targetKl, horizon, klEvery, true);
         }
 
         private static String number(double x) {
             return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+        }
+
+        /** The run's settings: {@code s} with this arm's reference period. */
+        PpoSettings settings(PpoSettings s) {
+            return s.withKlEvery(klEvery);
+        }
+
+        /** The run's inputs: the SFT policy and reference, the reward model, and the value model this arm asks for (null: shared trunk). */
+        PpoRun.Inputs inputs(Models in, Prompts data) {
+            return new PpoRun.Inputs(in.sft(), World.SFT_ID, in.sft(), "policy", ReferenceModel.Placement.FP32, in.reward(), in.normalization(),
+                    "reward", sharedTrunk ? null : in.reward(), sharedTrunk ? "shared trunk" : "reward model", data.train(), "world",
+                    WorldJudge.INSTANCE, data.eval());
         }
 
         KlController controller() {
@@ -57,6 +83,12 @@ public final class NoKl {
      * 100 so that β can move within a short run: 16 rollouts per update change β by at most 3.2 % per update.
      */
     public static final List<Arm> DEFAULT_ARMS = List.of(Arm.fixed(0), Arm.fixed(0.01), Arm.fixed(0.05), Arm.fixed(0.2), Arm.adaptive(0.05, 1.0, 100));
+
+    /**
+     * Chapter 6's options at TRL's β = 0.05: every update with TRL's separate value model, document 1's option 3 (the
+     * reference every 5 updates), and Ziegler's shared trunk ({@code anchor experiment ppo-options}).
+     */
+    public static final List<Arm> OPTION_ARMS = List.of(Arm.fixed(0.05), Arm.fixed(0.05).withKlEvery(5), Arm.fixed(0.05).withSharedTrunk());
 
     /**
      * @param ppo         the PPO settings every arm shares (steps, batch, lr, evalEvery; the seed is replaced per run)
@@ -114,10 +146,8 @@ public final class NoKl {
     }
 
     static List<Point> runOne(PpoSettings s, Arm arm, long seed, Models in, Prompts data) {
-        var inputs = new PpoRun.Inputs(in.sft(), World.SFT_ID, in.sft(), "policy", ReferenceModel.Placement.FP32, in.reward(), in.normalization(),
-                "reward", in.reward(), "reward model", data.train(), "world", WorldJudge.INSTANCE, data.eval());
         KlController controller = arm.controller();
-        var trainer = new PpoTrainer(PpoRun.models(inputs), data.train(), s, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
+        var trainer = new PpoTrainer(PpoRun.models(arm.inputs(in, data)), data.train(), arm.settings(s), controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
         List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("ppo", s.steps())).rows();
         return points(arm.label(), seed, rows, s.steps(), controller.beta(), trainer.evaluate());
     }

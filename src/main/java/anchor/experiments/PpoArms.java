@@ -18,14 +18,23 @@ public final class PpoArms {
     private PpoArms() {
     }
 
-    public enum Experiment { NO_KL, CRITIC_FREE }
+    /** no-kl: β arms; critic-free: PPO, GRPO, RLOO; ppo-options: chapter 6's options at one β. */
+    public enum Experiment {
+        NO_KL("no-kl"), CRITIC_FREE("critic-free"), PPO_OPTIONS("ppo-options");
+
+        public final String command;
+
+        Experiment(String command) {
+            this.command = command;
+        }
+    }
 
     public static List<NoKl.Point> run(Experiment e, NoKl.Plan plan, int groupSize, Path out, PrintWriter log) {
         var models = worldModels(log);
         long t0 = System.nanoTime();
         List<NoKl.Point> points;
         String extra = "";
-        if (e == Experiment.NO_KL) {
+        if (e != Experiment.CRITIC_FREE) {
             points = NoKl.run(plan, models, log);
         } else {
             CriticFree.Result r = CriticFree.run(plan, groupSize, models, log);
@@ -35,12 +44,12 @@ public final class PpoArms {
         double minutes = (System.nanoTime() - t0) / 6e10;
         var s = plan.ppo();
         String header = String.format(Locale.ROOT, "%s on the world: %d updates of %d rollouts, lr %s, T = %s, %d PPO epochs%s; seeds %s; "
-                        + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", e == Experiment.NO_KL ? "PPO" : "PPO, GRPO and RLOO",
-                s.steps(), s.batch(), s.lr(), s.temperature(), s.ppoEpochs(), e == Experiment.NO_KL ? "" : String.format(Locale.ROOT,
+                        + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", e == Experiment.CRITIC_FREE ? "PPO, GRPO and RLOO" : "PPO",
+                s.steps(), s.batch(), s.lr(), s.temperature(), s.ppoEpochs(), e != Experiment.CRITIC_FREE ? "" : String.format(Locale.ROOT,
                         " (GRPO and RLOO: %d prompts × %d responses; β: PPO %s, RLOO %s (k1 in the reward), GRPO %s (k3 in the loss))",
                         s.batch() / groupSize, groupSize, CriticFree.PPO_BETA, CriticFree.RLOO_BETA, CriticFree.GRPO_BETA),
                 plan.seeds(), plan.evalPrompts(), minutes);
-        String name = e == Experiment.NO_KL ? "no-kl" : "critic-free";
+        String name = e.command;
         ArmsReport.write(points, header, extra, out, name);
         log.printf("anchor: %s took %.1f minutes; %s.md, .csv, .png and -proxy.png in %s%n", name, minutes, name, out);
         return points;

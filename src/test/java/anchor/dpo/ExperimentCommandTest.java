@@ -55,9 +55,12 @@ class ExperimentCommandTest {
     void badExperimentSettingsAreNamed() {
         String[][] cases = {{"experiment", "stronger"}, {"experiment", "beta-sweep", "--betas", "0.1,x"},
                 {"experiment", "stronger-reference", "--reference-steps", "5"}, {"experiment", "beta-sweep", "--pairs", "-1"},
-                {"experiment", "beta-sweep", "--seeds", "0,a"}, {"experiment", "beta-sweep", "--seeds", "0.5"}};
+                {"experiment", "beta-sweep", "--seeds", "0,a"}, {"experiment", "beta-sweep", "--seeds", "0.5"},
+                {"experiment", "frontier", "--pairs", "5"}, {"experiment", "frontier", "--evaluations", "0"}, {"experiment", "frontier", "--dpo-betas", "1,y"},
+                {"experiment", "ppo-options", "--betas", "0.1"}};
         String[] expected = {"unknown experiment 'stronger'", "not a comma-separated list of numbers", "--reference-steps takes two numbers", "--pairs must be >= 0",
-                "not a comma-separated list of numbers", "--seeds must be whole numbers"};
+                "not a comma-separated list of numbers", "--seeds must be whole numbers", "frontier: --pairs must be 0", "--evaluations must be between 1 and",
+                "not a comma-separated list of numbers: '1,y'", "--betas is for no-kl"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Result r = Cli.run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);

@@ -43,6 +43,23 @@ class NoKlTest {
     }
 
     @Test
+    void theOptionArmsChangeOnlyTheReferencePeriodAndTheValueModel() {
+        var models = models();
+        var data = new NoKl.Prompts(List.of(new int[]{1, 2}), List.of(new int[]{3}));
+        var base = NoKl.OPTION_ARMS.get(0);
+        var periodic = NoKl.OPTION_ARMS.get(1);
+        var shared = NoKl.OPTION_ARMS.get(2);
+        assertThat(NoKl.OPTION_ARMS).extracting(NoKl.Arm::label).containsExactly("β=0.05", "β=0.05, KL every 5", "β=0.05, shared trunk");
+        assertThat(base.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(1);
+        assertThat(periodic.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(5);
+        assertThat(shared.settings(PpoSettings.DEFAULTS)).isEqualTo(PpoSettings.DEFAULTS);
+        assertThat(base.inputs(models, data).value()).as("TRL: the value model starts from the reward model").isSameAs(models.reward());
+        assertThat(periodic.inputs(models, data).value()).isSameAs(models.reward());
+        assertThat(shared.inputs(models, data).value()).as("Ziegler: no separate value model").isNull();
+        assertThat(List.of(base, periodic, shared)).allSatisfy(a -> assertThat(a.controller().beta()).isEqualTo(0.05));
+    }
+
+    @Test
     void criticFreeRunsPpoGrpoAndRlooFromTheSameStartAndMeasuresTheirCost(@TempDir Path out) {
         var plan = new NoKl.Plan(PpoSettings.DEFAULTS.withSteps(1).withBatch(4).withLr(1e-4).withResponseLength(12).withEvalEvery(1), NoKl.DEFAULT_ARMS, List.of(3L), 4);
         CriticFree.Result r = CriticFree.run(plan, 2, models(), new PrintWriter(new StringWriter()));
