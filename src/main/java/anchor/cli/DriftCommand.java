@@ -47,7 +47,8 @@ final class DriftCommand implements Runnable {
         var out = spec.commandLine().getOut();
         out.printf("%5s %10s %14s %14s %12s %10s%n", "step", "loss", "KL every step", "KL every " + klEvery, "abs. div.", "rel. div.");
         for (DriftRun.Row r : rows) {
-            out.printf("%5d %10.4f %14.6f %14.6f %12.4f %10.6f%n", r.step(), r.loss(), r.klEveryStep(), r.klPeriodic(), r.absoluteDivergence(), r.relativeDivergence());
+            String loss = Double.isNaN(r.loss()) ? "—" : String.format("%.4f", r.loss());                 // after the last step: no step, no loss
+            out.printf("%5d %10s %14.6f %14.6f %12.4f %10.6f%n", r.step(), loss, r.klEveryStep(), r.klPeriodic(), r.absoluteDivergence(), r.relativeDivergence());
         }
         double maxGap = rows.stream().mapToDouble(r -> Math.abs(r.klPeriodic() - r.klEveryStep())).max().orElse(0);
         out.printf("max |periodic KL - every-step KL| = %.6f%n", maxGap);

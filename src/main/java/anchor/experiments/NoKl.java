@@ -139,7 +139,7 @@ public final class NoKl {
             for (Arm arm : plan.arms()) {
                 long t0 = System.nanoTime();
                 points.addAll(runOne(plan.ppo().withSeed(seed), arm, seed, models, data));
-                log.printf("anchor: no-kl: %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), (System.nanoTime() - t0) / 6e10);
+                log.printf("anchor: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), (System.nanoTime() - t0) / 6e10);
             }
         }
         return points;

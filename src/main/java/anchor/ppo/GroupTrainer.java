@@ -92,7 +92,10 @@ public final class GroupTrainer implements RunLoop.Trainer {
         row.put("objective/rlhf_reward", mean(g.estimator() == Estimator.RLOO ? reward : score));
         row.put("loss/policy_avg", sums[0] / updates);
         row.put("policy/clipfrac_avg", sums[1] / updates);
-        if (g.estimator() == Estimator.GRPO) row.put("objective/k3_avg", sums[2] / updates);
+        if (g.estimator() == Estimator.GRPO) {
+            row.remove("objective/non_score_reward");                                          // GRPO's KL is in the loss, not in a reward
+            row.put("objective/k3_avg", sums[2] / updates);
+        }
         row.putAll(eval);
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * B);

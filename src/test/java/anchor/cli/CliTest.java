@@ -37,6 +37,13 @@ class CliTest {
     }
 
     @Test
+    void driftPrintsNoLossAfterTheLastStepRatherThanNaN() {
+        Cli.Result r = run("drift", "--config", "gpt2-tiny", "--steps", "2", "--kl-every", "1", "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("NaN").containsPattern("(?m)^\\s+2\\s+—\\s");
+    }
+
+    @Test
     void tokenizeJson() throws Exception {
         Cli.Result r = run("tokenize", "--json", "Hello, how are you doing today?");
         assertThat(r.code()).isZero();

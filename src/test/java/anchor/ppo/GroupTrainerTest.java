@@ -42,6 +42,9 @@ class GroupTrainerTest {
             assertThat((Double) row.get("objective/kl")).as(e + ": policy = reference at update 0").isZero();
             if (e == GroupTrainer.Estimator.RLOO) {
                 assertThat((Double) row.get("objective/rlhf_reward")).as("no KL yet: R = score").isEqualTo((Double) row.get("objective/scores"));
+                assertThat(row).as("RLOO's KL is in its reward").containsKey("objective/non_score_reward");
+            } else {
+                assertThat(row).as("GRPO's KL is in its loss: no KL reward is logged, k3 is").doesNotContainKey("objective/non_score_reward").containsKey("objective/k3_avg");
             }
             assertThat((Double) row.get("loss/policy_avg")).as(e + " loss").isFinite();
             assertThat(snapshot(t)).as(e + ": the policy moved").usingRecursiveComparison().isNotEqualTo(before);
