@@ -59,7 +59,7 @@ final class DpoLossCommand implements Runnable {
         Gpt2Tokenizer tok = Gpt2Tokenizer.forModel(policyDir);
         int[] p = ids(promptIds, prompt, tok, "prompt"), c = ids(chosenIds, chosen, tok, "chosen"), r = ids(rejectedIds, rejected, tok, "rejected");
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
-        LanguageModel reference = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err))).frozenCopy();
+        LanguageModel reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
         PreferenceBatch b = PreferenceBatch.of(p, c, r, !noEos, policy.config().nPositions());
         // the four forward passes of document 3, "Training: Four Forward Passes Per Example"
         double[][] pc = policy.tokenLogProbs(b.chosen()), pr = policy.tokenLogProbs(b.rejected());

@@ -27,7 +27,7 @@ final class DpoTour {
     static void run(Tour tour) {
         tour.chapter("dpo", "DPO: the loss, its four forward passes, and a short run", "chapters/04-dpo.md; document 3");
         Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
-        Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.of(sft).frozenCopy();
+        Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.frozen(sft);
         DpoSettings s = DpoSettings.DEFAULTS.withSteps(STEPS).withMaxLength(World.SEQ_LEN);
         List<PreferenceBatch> data = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());
         PreferenceBatch p = data.get(0);

@@ -44,7 +44,7 @@ final class KlCommand implements Runnable {
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
         var err = spec.commandLine().getErr();
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
-        Gpt2Model reference = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err))).frozenCopy();
+        Gpt2Model reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
         if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {
             throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
         }

@@ -55,7 +55,7 @@ final class KlLabCommand implements Runnable {
         int[] ids = tok.encode(text);
         if (ids.length < 2) throw new anchor.AnchorException("need at least 2 tokens (got " + ids.length + ")");
         TokenBatch batch = TokenBatch.of(ids);
-        Gpt2Model reference = Gpt2Model.of(refWeights).frozenCopy();
+        Gpt2Model reference = Gpt2Model.frozen(refWeights);
         KlLab.Position[] rows = KlLab.run(rows(policy.logits(batch)), rows(reference.logits(batch)), ids, samples, seed);
         var out = spec.commandLine().getOut();
         out.printf("%4s %-12s %9s %10s %9s %9s %9s %8s%n", "pos", "next token", "exact KL", "k1(text)", "mean k1", "mean k2", "mean k3", "k1<0");

@@ -49,7 +49,7 @@ public final class DpoRun {
         Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
         Gpt2Model policy = Gpt2Model.of(in.policy());
-        Gpt2Model referenceModel = Gpt2Model.of(in.reference()).frozenCopy();
+        Gpt2Model referenceModel = Gpt2Model.frozen(in.reference());
         long refBytes = referenceModel.parameterBytes();
         DpoReference reference;
         if (in.precomputeReference()) {

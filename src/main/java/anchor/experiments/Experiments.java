@@ -57,7 +57,7 @@ public final class Experiments {
                         double sftChosenLogp, Plan plan) {
         public static Setup world(Plan plan) {
             Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
-            Gpt2Model sftModel = Gpt2Model.of(sft).frozenCopy();
+            Gpt2Model sftModel = Gpt2Model.frozen(sft);
             List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts());
             List<PreferencePair> pairs = World.trainPairs();
             List<PreferenceBatch> data = tokenize(plan.pairs() == 0 ? pairs : pairs.subList(0, Math.min(plan.pairs(), pairs.size())));

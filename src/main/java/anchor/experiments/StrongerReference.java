@@ -71,8 +71,8 @@ public final class StrongerReference {
         Gpt2Weights incompatible = incompatible(budget.incompatibleSteps(), out.resolve("references/incompatible"));
         record Ref(String name, Gpt2Model model) {
         }
-        List<Ref> refs = List.of(new Ref("SFT", setup.sftModel()), new Ref("compatible", Gpt2Model.of(compatible).frozenCopy()),
-                new Ref("incompatible", Gpt2Model.of(incompatible).frozenCopy()));
+        List<Ref> refs = List.of(new Ref("SFT", setup.sftModel()), new Ref("compatible", Gpt2Model.frozen(compatible)),
+                new Ref("incompatible", Gpt2Model.frozen(incompatible)));
         List<Experiments.Row> rows = new ArrayList<>();
         for (Ref ref : refs.subList(1, refs.size())) {
             // the reference's own strength (KL column: KL(reference ‖ SFT) on its samples), and KL(SFT ‖ reference) on the SFT's

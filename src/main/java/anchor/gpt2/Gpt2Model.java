@@ -51,6 +51,11 @@ public final class Gpt2Model implements LanguageModel {
         return m;
     }
 
+    /** A frozen model over one copy of {@code w} (FLOAT): what {@code of(w).frozenCopy()} gives, without the trainable copy in between. */
+    public static Gpt2Model frozen(Gpt2Weights w) {
+        return of(w, DataType.FLOAT, true);
+    }
+
     /** A frozen deep copy: every parameter copied, none trainable, eval mode only. */
     public Gpt2Model frozenCopy() {
         return frozenCopy(compute);

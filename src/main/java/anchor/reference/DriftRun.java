@@ -63,7 +63,7 @@ public final class DriftRun implements RunLoop.Trainer {
         this.data = data;
         this.s = s;
         this.heldOut = data.heldOut();
-        this.refLogps = Gpt2Model.of(referenceWeights).frozenCopy().tokenLogProbs(heldOut)[0];
+        this.refLogps = Gpt2Model.frozen(referenceWeights).tokenLogProbs(heldOut)[0];
         this.periodic = new PeriodicKl(s.klEvery());
         this.opt = AdamW.standard(s.lr());
     }

@@ -63,4 +63,15 @@ class Gpt2GradientTest {
         assertThatThrownBy(() -> ref.logitsTraining(batch, new Random(0))).hasMessageContaining("eval mode only");
         assertThat(ref.logits(batch).equals(policy.logits(batch))).isTrue();
     }
+
+    @Test
+    void aModelBuiltFrozenIsTheFrozenCopyWithoutTheTrainableOneInBetween() {
+        var w = TestModels.allRandom(TestModels.tiny(), 8);
+        Gpt2Model direct = Gpt2Model.frozen(w), viaCopy = Gpt2Model.of(w).frozenCopy();
+        assertThat(direct.trainableParameterCount()).isZero();
+        TokenBatch batch = TokenBatch.of(1, 2, 3);
+        assertThatThrownBy(() -> direct.gradients(batch, new double[][]{{1, 1}}, null)).hasMessageContaining("frozen");
+        assertThat(direct.logits(batch).equals(viaCopy.logits(batch))).isTrue();
+        assertThat(direct.parameterBytes()).isEqualTo(viaCopy.parameterBytes());
+    }
 }
