@@ -76,7 +76,7 @@ public final class Gpt2Model implements LanguageModel {
     public float[] parameter(String name) {
         INDArray a = params.get(name);
         if (a == null) throw new anchor.AnchorException("no parameter named " + name);
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return Gpt2Weights.floats(a);
     }
 
     /** Bytes held by the parameter arrays, measured from the arrays themselves. */
@@ -108,7 +108,7 @@ public final class Gpt2Model implements LanguageModel {
     /** A copy of the parameters as plain arrays, for export or comparison. */
     public Gpt2Weights weights() {
         Map<String, Gpt2Weights.Tensor> t = new LinkedHashMap<>();
-        params.forEach((k, v) -> t.put(k, new Gpt2Weights.Tensor(v.castTo(DataType.FLOAT).dup('c').data().asFloat(), v.shape())));
+        params.forEach((k, v) -> t.put(k, new Gpt2Weights.Tensor(Gpt2Weights.floats(v), v.shape())));
         return new Gpt2Weights(config, t);
     }
 

@@ -123,4 +123,22 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
     public long parameterCount() {
         return tensors.values().stream().mapToLong(t -> t.data().length).sum();
     }
+
+    /**
+     * The row-major float values of an ND4J array, read straight from its buffer when it is already a contiguous
+     * FLOAT c-order array; otherwise through a converted copy that is closed at once (its native buffer freed now,
+     * not whenever a garbage collection happens to run).
+     */
+    public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a) {
+        if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.data().length() == a.length()) {
+            return a.data().asFloat();
+        }
+        org.nd4j.linalg.api.ndarray.INDArray cast = a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), copy = cast.dup('c');
+        try {
+            return copy.data().asFloat();
+        } finally {
+            copy.close();
+            if (cast != a) cast.close();
+        }
+    }
 }

@@ -23,8 +23,26 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
+    /** What the writer needs of a tensor: its shape for the header, then its row-major values, asked for once, when written. */
+    public interface Source {
+        long[] shape();
+
+        float[] data();
+    }
+
+    /**
+     * A tensor whose values are made only when the writer reaches it, so that a file of many large tensors (an
+     * optimizer's state) never has them all on the heap at once.
+     */
+    public record Lazy(long[] shape, java.util.function.Supplier<float[]> values) implements Source {
+        @Override
+        public float[] data() {
+            return values.get();
+        }
+    }
+
     /** A tensor to write: row-major float values and their shape. */
-    public record Tensor(float[] data, long[] shape) {
+    public record Tensor(float[] data, long[] shape) implements Source {
         public Tensor {
             long n = 1;
             for (long d : shape) n *= d;
@@ -34,7 +52,7 @@ public final class SafetensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata) {
+    public static void write(Path file, Map<String, ? extends Source> tensors, DType dtype, Map<String, String> metadata) {
         if (!dtype.floating) throw new IllegalArgumentException("Anchor writes float tensors only, not " + dtype);
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -43,7 +61,7 @@ public final class SafetensorsWriter {
         }
         long offset = 0;
         for (var e : tensors.entrySet()) {
-            long bytes = (long) e.getValue().data().length * dtype.bytes;
+            long bytes = count(e.getValue().shape()) * dtype.bytes;
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", dtype.name());
             var shape = t.putArray("shape");
@@ -60,8 +78,12 @@ public final class SafetensorsWriter {
             out.write(json);
             for (int i = json.length; i < padded; i++) out.write(' ');
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor t : tensors.values()) {
-                for (float v : t.data()) {
+            for (var e : tensors.entrySet()) {
+                float[] data = e.getValue().data();
+                if (data.length != count(e.getValue().shape())) {
+                    throw new IllegalArgumentException(e.getKey() + ": " + data.length + " values for shape " + java.util.Arrays.toString(e.getValue().shape()));
+                }
+                for (float v : data) {
                     if (buf.remaining() < 8) {
                         out.write(buf.array(), 0, buf.position());
                         buf.clear();
@@ -76,7 +98,13 @@ public final class SafetensorsWriter {
                 }
             }
             out.write(buf.array(), 0, buf.position());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);                                                     // no half-written file left behind
+            } catch (IOException ignored) {
+                // the write's own error is the one to report
+            }
+            if (e instanceof RuntimeException r) throw r;
             throw new AnchorException("cannot write " + file + ": " + e.getMessage(), e);
         }
         try {
@@ -84,5 +112,11 @@ public final class SafetensorsWriter {
         } catch (IOException e) {
             throw new AnchorException("cannot move " + tmp + " to " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
     }
 }

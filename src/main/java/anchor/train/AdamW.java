@@ -46,10 +46,10 @@ public final class AdamW implements Optimizer {
     /** Writes m, v and t to a safetensors file (for exact resume). */
     @Override
     public void save(java.nio.file.Path file) {
-        Map<String, anchor.safetensors.SafetensorsWriter.Tensor> out = new java.util.LinkedHashMap<>();
+        Map<String, anchor.safetensors.SafetensorsWriter.Lazy> out = new java.util.LinkedHashMap<>();   // one tensor on the heap at a time
         new java.util.TreeMap<>(m).forEach((k, a) -> {
-            out.put("m/" + k, new anchor.safetensors.SafetensorsWriter.Tensor(a.dup('c').data().asFloat(), a.shape()));
-            out.put("v/" + k, new anchor.safetensors.SafetensorsWriter.Tensor(v.get(k).dup('c').data().asFloat(), a.shape()));
+            out.put("m/" + k, new anchor.safetensors.SafetensorsWriter.Lazy(a.shape(), () -> anchor.gpt2.Gpt2Weights.floats(a)));
+            out.put("v/" + k, new anchor.safetensors.SafetensorsWriter.Lazy(a.shape(), () -> anchor.gpt2.Gpt2Weights.floats(v.get(k))));
         });
         anchor.safetensors.SafetensorsWriter.write(file, out, anchor.safetensors.DType.F32, Map.of("t", Integer.toString(t)));
     }

@@ -60,6 +60,30 @@ class SafetensorsTest {
     }
 
     @Test
+    void lazyTensorsAreMadeOneAtATimeInFileOrderAndChecked() {
+        Path p = dir.resolve("lazy.safetensors");
+        java.util.List<String> made = new java.util.ArrayList<>();
+        Map<String, SafetensorsWriter.Lazy> t = new LinkedHashMap<>();
+        t.put("first", new SafetensorsWriter.Lazy(new long[]{2}, () -> {
+            made.add("first");
+            return new float[]{1, 2};
+        }));
+        t.put("second", new SafetensorsWriter.Lazy(new long[]{1, 3}, () -> {
+            made.add("second");
+            return new float[]{3, 4, 5};
+        }));
+        SafetensorsWriter.write(p, t, DType.F32, Map.of());
+        assertThat(made).as("each made once, when written, in order").containsExactly("first", "second");
+        SafetensorsFile f = SafetensorsFile.open(p);
+        assertThat(f.readFloats("second")).containsExactly(3f, 4f, 5f);
+        Map<String, SafetensorsWriter.Lazy> lying = Map.of("x", new SafetensorsWriter.Lazy(new long[]{4}, () -> new float[3]));
+        assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("bad.safetensors"), lying, DType.F32, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x: 3 values for shape [4]");
+        assertThat(dir.resolve("bad.safetensors")).doesNotExist();
+        assertThat(dir.resolve("bad.safetensors.tmp")).as("the half-written file is removed").doesNotExist();
+    }
+
+    @Test
     void headerIsPaddedToEightBytes() throws Exception {
         Path p = dir.resolve("pad.safetensors");
         SafetensorsWriter.write(p, Map.of("x", new SafetensorsWriter.Tensor(new float[]{1}, new long[]{1})), DType.F32, Map.of());
