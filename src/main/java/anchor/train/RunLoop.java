@@ -86,6 +86,20 @@ public final class RunLoop {
         }
     }
 
+    /** Seconds between the garbage collections the loop asks for after a step (see {@link #collectionDue}). */
+    static final double COLLECTION_INTERVAL_SECONDS = 3;
+
+    /**
+     * Whether to ask for a garbage collection after this step. ND4J frees an array's native buffer only when its Java
+     * object is collected, and a step's large temporaries are small objects on the Java heap, so nothing prompts a
+     * collection while they pile up: a GPT-2-shaped DPO run climbed about 0.4 GiB a step to an 11.0 GiB peak over 16 steps. One
+     * {@code System.gc()} after a step, at most every {@value #COLLECTION_INTERVAL_SECONDS} seconds, held it at 6.4 GiB
+     * and ran no slower (README, "Memory").
+     */
+    static boolean collectionDue(long lastNanos, long nowNanos) {
+        return nowNanos - lastNanos >= COLLECTION_INTERVAL_SECONDS * 1e9;
+    }
+
     private static Result loop(Trainer trainer, Options o) {
         Path out = o.out();
         Checkpoint.Resumed resumed = out == null ? new Checkpoint.Resumed(0, null) : Checkpoint.resume(out, trainer.parts(), o.settings());
@@ -94,7 +108,7 @@ public final class RunLoop {
         if (resumed.state() != null) trainer.restore(resumed.state());
         MetricsLog log = MetricsLog.open(out, o.metrics(), start);
         int saved = start;
-        long peak = Pointer.physicalBytes();
+        long peak = Pointer.physicalBytes(), lastCollection = System.nanoTime();
         try (Progress bar = Progress.start(o.task(), o.steps(), start, o.progress())) {
             for (int step = start; step < o.steps(); step++) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -109,6 +123,10 @@ public final class RunLoop {
                 }
                 log.add(row);
                 peak = Math.max(peak, Pointer.physicalBytes());
+                if (collectionDue(lastCollection, System.nanoTime())) {
+                    System.gc();
+                    lastCollection = System.nanoTime();
+                }
                 bar.step(trainer.progressMessage(row));
                 if (out != null && ((step + 1) % o.saveEvery() == 0 || step + 1 == o.steps())) {
                     log.write();

@@ -83,6 +83,14 @@ class RunLoopTest {
     }
 
     @Test
+    void aCollectionIsAskedForAtMostEveryFewSeconds() {
+        long start = 5_000_000_000L, interval = (long) (RunLoop.COLLECTION_INTERVAL_SECONDS * 1e9);
+        assertThat(RunLoop.collectionDue(start, start + interval - 1)).isFalse();
+        assertThat(RunLoop.collectionDue(start, start + interval)).isTrue();
+        assertThat(RunLoop.collectionDue(start, start)).isFalse();
+    }
+
+    @Test
     void aKilledRunResumesExactlyFromItsLastCheckpoint() throws Exception {
         Toy straight = new Toy(-1, false);
         RunLoop.run(straight, options(dir.resolve("a"), 5, 0.1));
