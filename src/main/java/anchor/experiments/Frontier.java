@@ -5,13 +5,10 @@ import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
 import anchor.gpt2.Gpt2Model;
 import anchor.kl.KlEstimators;
-import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
-import anchor.reference.ReferenceModel;
 import anchor.train.RunLoop;
-import anchor.world.World;
 import anchor.world.WorldEval;
 
 import java.io.PrintWriter;
@@ -76,21 +73,21 @@ public final class Frontier {
         for (long seed : plan.dpo().seeds()) {
             for (double beta : plan.ppoBetas()) {
                 long t0 = System.nanoTime();
-                PpoSettings s = plan.ppo().withSeed(seed);
-                var inputs = new PpoRun.Inputs(models.sft(), World.SFT_ID, models.sft(), "policy", ReferenceModel.Placement.FP32, models.reward(),
-                        models.normalization(), "reward", models.reward(), "reward model", train, "world", WorldJudge.INSTANCE, List.of());
-                PpoTrainer.Models m = PpoRun.models(inputs);
-                var trainer = new PpoTrainer(m, train, s, KlController.fixed(beta), KlEstimators.Estimator.K1, WorldJudge.INSTANCE);
-                points.addAll(evaluated(PPO + " β=" + number(beta), seed, beta, trainer, m.policy(), s.steps(), plan.evaluations(), setup));
-                log.printf("anchor: frontier: PPO β = %s, seed %d: %d updates in %.1f min%n", number(beta), seed, s.steps(), (System.nanoTime() - t0) / 6e10);
+                NoKl.Arm arm = NoKl.Arm.fixed(beta);
+                PpoSettings s = arm.settings(plan.ppo().withSeed(seed));
+                PpoTrainer.Models m = PpoRun.models(arm.inputs(models, new NoKl.Prompts(train, List.of())));
+                var trainer = new PpoTrainer(m, train, s, arm.controller(), KlEstimators.Estimator.K1, WorldJudge.INSTANCE);
+                points.addAll(evaluated(PPO + " " + arm.label(), seed, beta, trainer, m.policy(), s.steps(), plan.evaluations(), setup));
+                log.printf("anchor: frontier: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, s.steps(), (System.nanoTime() - t0) / 6e10);
             }
             for (double beta : plan.dpoBetas()) {
                 long t0 = System.nanoTime();
+                String label = NoKl.Arm.fixed(beta).label();
                 Gpt2Model policy = Gpt2Model.of(setup.sft());
                 int steps = plan.dpo().steps();
                 var trainer = Experiments.dpoTrainer(plan.dpo(), policy, reference, setup.data(), DpoLoss.Variant.SIGMOID, beta, seed, steps);
-                points.addAll(evaluated(DPO + " β=" + number(beta), seed, beta, trainer, policy, steps, plan.evaluations(), setup));
-                log.printf("anchor: frontier: DPO β = %s, seed %d: %d steps in %.1f min%n", number(beta), seed, steps, (System.nanoTime() - t0) / 6e10);
+                points.addAll(evaluated(DPO + " " + label, seed, beta, trainer, policy, steps, plan.evaluations(), setup));
+                log.printf("anchor: frontier: DPO %s, seed %d: %d steps in %.1f min%n", label, seed, steps, (System.nanoTime() - t0) / 6e10);
             }
         }
         return points;
@@ -123,9 +120,5 @@ public final class Frontier {
         m.put("eval/length_se", r.lengthSe());
         m.put("eval/distinct_2", r.distinct2());
         return m;
-    }
-
-    static String number(double x) {
-        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 }

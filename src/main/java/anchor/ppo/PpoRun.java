@@ -58,7 +58,7 @@ public final class PpoRun {
         boolean shared = in.value() == null;
         Gpt2Model policy = policy(in.policy(), shared);
         return new PpoTrainer.Models(policy, reference(in.reference(), in.referencePlacement()),
-                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), shared ? policy : Gpt2Model.of(in.value()));
+                Gpt2Model.frozen(in.reward()), in.normalization(), shared ? policy : Gpt2Model.of(in.value()));
     }
 
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
@@ -69,7 +69,7 @@ public final class PpoRun {
     /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
     public static PpoTrainer.Models criticFreeModels(Inputs in) {
         return new PpoTrainer.Models(Gpt2Model.of(in.policy().withoutScoreHead()), reference(in.reference(), in.referencePlacement()),
-                Gpt2Model.of(in.reward(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), in.normalization(), null);
+                Gpt2Model.frozen(in.reward()), in.normalization(), null);
     }
 
     /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
