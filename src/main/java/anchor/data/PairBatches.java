@@ -73,7 +73,7 @@ public final class PairBatches {
             int[] idx = new int[Math.min(batch, pairs.size() - from)];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             Rows r = rows(pairs, idx, model.config().nPositions());
-            double[] s = SequenceLogProbs.summed(model.tokenLogProbs(r.batch()), r.mask());
+            double[] s = SequenceLogProbs.summed(model.tokenLogProbs(r.batch(), 1.0, r.mask()), r.mask());
             for (int i = 0; i < idx.length; i++) {
                 out[from + i][0] = s[i];
                 out[from + i][1] = s[idx.length + i];

@@ -169,7 +169,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
             pl.close();
             rl.close();
         } else {
-            pol = SequenceLogProbs.summed(policy.tokenLogProbs(r.batch()), r.mask());
+            pol = SequenceLogProbs.summed(policy.tokenLogProbs(r.batch(), 1.0, r.mask()), r.mask());
             ref = referenceLogps(reference, r, idx);
         }
         for (double x : pol) {
@@ -197,7 +197,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
 
     /** The reference's summed log-probs of the batch's 2B rows (chosen then rejected). */
     private static double[] referenceLogps(DpoReference reference, PairBatches.Rows r, int[] idx) {
-        if (reference instanceof DpoReference.Resident res) return SequenceLogProbs.summed(res.model().tokenLogProbs(r.batch()), r.mask());
+        if (reference instanceof DpoReference.Resident res) return SequenceLogProbs.summed(res.model().tokenLogProbs(r.batch(), 1.0, r.mask()), r.mask());
         if (!(reference instanceof DpoReference.Precomputed pre)) throw new AnchorException("no reference: give a reference model or precomputed log-probs");
         int B = idx.length;
         double[] ref = new double[2 * B];

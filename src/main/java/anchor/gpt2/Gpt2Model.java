@@ -174,11 +174,18 @@ public final class Gpt2Model implements LanguageModel {
 
     @Override
     public double[][] tokenLogProbs(TokenBatch batch, double temperature) {
+        return tokenLogProbs(batch, temperature, batch.targetMask());
+    }
+
+    /** Only the targets asked for pass through the LM head (most of a small model's work); the others are 0. */
+    @Override
+    public double[][] tokenLogProbs(TokenBatch batch, double temperature, int[][] targets) {
         batch.validate(config);
         double scale = GraphInputs.logitScale(temperature);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
         INDArray h = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT); // (B·T, C)
-        double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), null, scale).logp();                           // (B·T)
+        int[] rows = GraphInputs.headRows(batch, targets);
+        double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, null, scale).logp();                     // (B·T)
         h.close();
         return shiftedOut(lp, batch);
     }
@@ -209,10 +216,18 @@ public final class Gpt2Model implements LanguageModel {
         return gradients(batch, lossWeights, scoreWeights, dropoutRng, 1.0);
     }
 
-    /** As above, the token log-probs (and their gradient) from logits divided by {@code temperature}. */
+    /**
+     * As above, the token log-probs (and their gradient) from logits divided by {@code temperature}. The LM head runs
+     * only where a loss weight is not 0, so {@link Gradients#tokenLogProbs} holds log-probs there and 0 elsewhere.
+     */
     public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
         double[] w = lossWeights == null ? null : GraphInputs.lmWeights(batch, lossWeights);
-        return gradients(batch, w == null ? null : (n, lp) -> w[n], scoreWeights, dropoutRng, temperature);
+        boolean[] rows = null;
+        if (w != null) {
+            rows = new boolean[w.length];
+            for (int n = 0; n < w.length; n++) rows[n] = w[n] != 0;
+        }
+        return gradients(batch, w == null ? null : (n, lp) -> w[n], rows == null ? null : LmHead.selected(rows), scoreWeights, dropoutRng, temperature);
     }
 
     /**
@@ -223,20 +238,21 @@ public final class Gpt2Model implements LanguageModel {
         double at(int b, int t, double logp);
     }
 
-    /** One forward and backward pass with the LM head's weights asked per token ({@link TokenWeights}), 0 on padding. */
-    public Gradients gradients(TokenBatch batch, TokenWeights lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
+    /**
+     * One forward and backward pass with the LM head's weights asked per token ({@link TokenWeights}) at the targets
+     * marked in {@code targets} (B, T−1) that are not padding, 0 elsewhere (and not computed: a response's loss needs no
+     * log-probs of its prompt).
+     */
+    public Gradients gradients(TokenBatch batch, TokenWeights lossWeights, int[][] targets, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
         int T = batch.length();
-        int[][] mask = batch.targetMask();
         return gradients(batch, lossWeights == null ? null : (LmHead.RowWeights) (n, lp) -> {
-            int b = n / T, t = n % T;
-            if (t == T - 1 || mask[b][t] == 0) return 0;
-            double w = lossWeights.at(b, t, lp);
+            double w = lossWeights.at(n / T, n % T, lp);
             if (!Double.isFinite(w)) throw new anchor.AnchorException("loss weight is not finite (" + w + ")");
             return w;
-        }, scoreWeights, dropoutRng, temperature);
+        }, lossWeights == null ? null : GraphInputs.headRows(batch, targets), scoreWeights, dropoutRng, temperature);
     }
 
-    private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
+    private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, int[] rows, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
         if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
         if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
         batch.validate(config);
@@ -250,7 +266,7 @@ public final class Gpt2Model implements LanguageModel {
         if (heads.lm()) {
             double[] w = new double[B * T];
             INDArray h = g.sd.output(ph, Gpt2Graph.OUT).get(Gpt2Graph.OUT);                                // (B·T, C)
-            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), (n, lp) -> w[n] = lossWeights.at(n, lp), GraphInputs.logitScale(temperature));
+            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), GraphInputs.logitScale(temperature));
             h.close();
             for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
             ph.put(Gpt2Graph.OUT_GRAD, head.hGrad());

@@ -10,6 +10,16 @@ public interface LanguageModel {
     /** As {@link #tokenLogProbs(TokenBatch)}, from logits divided by {@code temperature} (PPO's sampling distribution). */
     double[][] tokenLogProbs(TokenBatch batch, double temperature);
 
+    /**
+     * As {@link #tokenLogProbs(TokenBatch, double)} where {@code targets} (B, T−1) is 1, and 0 where it is 0: a caller
+     * that needs only a response's log-probs says so, and a model that can skip the rest does.
+     */
+    default double[][] tokenLogProbs(TokenBatch batch, double temperature, int[][] targets) {
+        double[][] lp = tokenLogProbs(batch, temperature);
+        for (int b = 0; b < lp.length; b++) for (int t = 0; t < lp[b].length; t++) if (targets[b][t] == 0) lp[b][t] = 0;
+        return lp;
+    }
+
     /** Parameters that an optimizer may change (0 for a frozen reference). */
     long trainableParameterCount();
 

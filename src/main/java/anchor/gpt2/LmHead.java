@@ -18,6 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ∂L/∂H_n = G_n W                                     (C)     fed back into the graph as the trunk's output gradient
  * ∂L/∂W  += G_nᵀ H_n                                  (V, C)  added to wte's gradient (the head is tied)
  * </pre>
+ * Only the rows asked for are computed: the head is most of a small model's work, and a batch's padding and prompt
+ * positions (often half its rows or more) need no log-prob.
  * Inside the SameDiff graph the same head allocated about a dozen (B, T, V) arrays per training step (logits, scaled
  * logits, log-softmax, one-hot, products and their gradients); on the world's shape that was most of a PPO update.
  */
@@ -39,44 +41,64 @@ final class LmHead {
     /**
      * @param h       (N, C) hidden states, c-order
      * @param w       (V, C) the head, in h's data type
-     * @param targets (N) the token each row predicts (any valid id where the row is padding)
-     * @param weights ∂L/∂logp per row, or null for the forward pass only
+     * @param targets (N) the token each row predicts (any valid id where the row is not computed)
+     * @param rows    which of the N rows to compute (ascending): the others get logp 0 and no gradient — padding, and
+     *                positions whose log-prob no one asked for (a prompt's), cost nothing
+     * @param weights ∂L/∂logp per computed row, or null for the forward pass only
      * @param scale   1/T
      */
-    static Result apply(INDArray h, INDArray w, int[] targets, RowWeights weights, double scale) {
-        int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows();
+    static Result apply(INDArray h, INDArray w, int[] targets, int[] rows, RowWeights weights, double scale) {
+        int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows(), M = rows.length;
         DataType dt = h.dataType();
         double[] logp = new double[N];
-        INDArray hGrad = weights == null ? null : Nd4j.create(dt, N, C);
+        INDArray hGrad = weights == null ? null : Nd4j.create(dt, N, C);                    // zeros: rows not computed get none
         INDArray wGrad = weights == null ? null : Nd4j.create(dt, V, C);
-        INDArray buffer = Nd4j.create(dt, Math.min(CHUNK, N), V);                              // (K, V), reused
-        for (int from = 0; from < N; from += CHUNK) {
-            int K = Math.min(CHUNK, N - from);
-            INDArray hk = h.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()).dup('c'); // (K, C)
+        if (M == 0) return new Result(logp, hGrad, wGrad);
+        INDArray hm = M == N ? h : Nd4j.pullRows(h, 1, rows);                                 // (M, C) the computed rows
+        INDArray gm = weights == null ? null : M == N ? hGrad : Nd4j.create(dt, M, C);        // (M, C) their ∂L/∂H
+        INDArray buffer = Nd4j.create(dt, Math.min(CHUNK, M), V);                              // (K, V), reused
+        for (int from = 0; from < M; from += CHUNK) {
+            int K = Math.min(CHUNK, M - from);
+            INDArray hk = hm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()).dup('c'); // (K, C)
             INDArray z = K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all()); // (K, V)
             Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                      // z = s · H_k Wᵀ
             INDArray max = z.max(1);                                                           // (K)
             z.subiColumnVector(max);
             double[] target = new double[K];
-            for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[from + k]);
+            for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[rows[from + k]]);
             Transforms.exp(z, false);                                                          // in place
             INDArray sum = z.sum(1);                                                           // (K)
-            for (int k = 0; k < K; k++) logp[from + k] = target[k] - Math.log(sum.getDouble(k));
+            for (int k = 0; k < K; k++) logp[rows[from + k]] = target[k] - Math.log(sum.getDouble(k));
             if (weights == null) continue;
             double[] wk = new double[K], coef = new double[K];
             for (int k = 0; k < K; k++) {
-                wk[k] = weights.at(from + k, logp[from + k]);
+                int n = rows[from + k];
+                wk[k] = weights.at(n, logp[n]);
                 coef[k] = -wk[k] * scale / sum.getDouble(k);
             }
             z.muliColumnVector(Nd4j.createFromArray(coef).castTo(dt).reshape(K, 1));         // −w·s·softmax
             for (int k = 0; k < K; k++) {
-                int y = targets[from + k];
+                int y = targets[rows[from + k]];
                 z.putScalar(k, y, z.getDouble(k, y) + wk[k] * scale);                          // + w·s·onehot
             }
-            Nd4j.gemm(z, w, hGrad.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
+            Nd4j.gemm(z, w, gm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
             Nd4j.gemm(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k
         }
         buffer.close();
+        if (gm != null && gm != hGrad) {
+            for (int k = 0; k < M; k++) hGrad.putRow(rows[k], gm.getRow(k));                  // back to their places in (N, C)
+            gm.close();
+        }
+        if (hm != h) hm.close();
         return new Result(logp, hGrad, wGrad);
+    }
+
+    /** The indices n where {@code wanted[n]}, ascending. */
+    static int[] selected(boolean[] wanted) {
+        int M = 0;
+        for (boolean x : wanted) if (x) M++;
+        int[] rows = new int[M];
+        for (int n = 0, k = 0; n < wanted.length; n++) if (wanted[n]) rows[k++] = n;
+        return rows;
     }
 }

@@ -88,6 +88,17 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return m;
     }
 
+    /**
+     * (B, T−1): {@link #targetMask()} from position {@code first[b]} of each row on, 0 before. Position t predicts
+     * token t+1, so the targets of a response that follows a P-token prompt start at {@code first = P − 1}.
+     */
+    public int[][] targetsFrom(int[] first) {
+        if (first.length != batchSize()) throw new AnchorException("one start per row: got " + first.length + " for " + batchSize() + " rows");
+        int[][] m = targetMask();
+        for (int b = 0; b < m.length; b++) java.util.Arrays.fill(m[b], 0, Math.max(0, Math.min(first[b], m[b].length)), 0);
+        return m;
+    }
+
     /** Position ids: cumsum(mask) − 1 on real tokens, 0 on padding. */
     public int[][] positions() {
         int[][] pos = new int[ids.length][length()];

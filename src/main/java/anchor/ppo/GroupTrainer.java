@@ -108,10 +108,13 @@ public final class GroupTrainer implements RunLoop.Trainer {
         int[][] seqs = new int[R][];
         for (int r = 0; r < R; r++) seqs[r] = PpoMetrics.concat(pr[rows.get(r)], ex[rows.get(r)].responseIds());
         TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
+        int[] first = new int[R];
+        for (int r = 0; r < R; r++) first[r] = pr[rows.get(r)].length - 1;
+        int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
         double[] acc = new double[3];
         Gpt2Model.Gradients grads;
         if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
-            double[][] now = m.policy().tokenLogProbs(tb, s.temperature());                   // (R, T−1)
+            double[][] now = m.policy().tokenLogProbs(tb, s.temperature(), responses);        // (R, T−1)
             double[][] w = new double[R][tb.length() - 1];
             for (int r = 0; r < R; r++) {
                 int b = rows.get(r), P = pr[b].length;
@@ -136,7 +139,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
                 acc[1] += (c.clipped() ? 1.0 : 0.0) / (n * R);
                 acc[2] += k.value() / (n * R);
                 return (c.gradLogRatio() + g.beta() * k.gradLogProb()) / (n * R);
-            }, null, null, s.temperature());
+            }, responses, null, null, s.temperature());
         }
         if (!Double.isFinite(acc[0])) throw new Diverged("the " + g.estimator() + " loss became " + acc[0]);
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> gp = grads.byParameter();

@@ -70,8 +70,11 @@ public final class PpoExplain {
             System.arraycopy(y[b], 0, seqs[b], prompts[b].length, y[b].length);
         }
         TokenBatch batch = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions()); // right-padded: a few shapes, not one per length
-        double[][] logp = m.policy().tokenLogProbs(batch, s.temperature());                   // (B, L−1)
-        double[][] ref = Double.isNaN(heldKl) ? m.reference().tokenLogProbs(batch, s.temperature()) : null; // (B, L−1)
+        int[] first = new int[B];
+        for (int b = 0; b < B; b++) first[b] = prompts[b].length - 1;
+        int[][] targets = batch.targetsFrom(first);                                           // (B, L−1): the response's targets
+        double[][] logp = m.policy().tokenLogProbs(batch, s.temperature(), targets);        // (B, L−1)
+        double[][] ref = Double.isNaN(heldKl) ? m.reference().tokenLogProbs(batch, s.temperature(), targets) : null; // (B, L−1)
         double[] raw = RewardModel.lastTokenScores(m.reward(), batch);                        // (B)
         double[][] values = m.value() == null ? new double[B][batch.length()] : m.value().scores(batch); // (B, L); critic-free: none
         Explained[] out = new Explained[B];

@@ -95,7 +95,10 @@ final class PpoMetrics {
                 seqs[b - from] = concat(pr[b], y[b - from]);
             }
             TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
-            double[][] lp = m.policy().tokenLogProbs(tb, s.temperature()), ref = m.reference().tokenLogProbs(tb, s.temperature());
+            int[] first = new int[to - from];
+            for (int b = from; b < to; b++) first[b - from] = pr[b].length - 1;
+            int[][] responses = tb.targetsFrom(first);
+            double[][] lp = m.policy().tokenLogProbs(tb, s.temperature(), responses), ref = m.reference().tokenLogProbs(tb, s.temperature(), responses);
             double[] raw = anchor.reward.RewardModel.lastTokenScores(m.reward(), tb);
             for (int b = from; b < to; b++) {
                 int[] r = y[b - from];

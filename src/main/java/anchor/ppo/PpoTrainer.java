@@ -175,6 +175,9 @@ public final class PpoTrainer implements RunLoop.Trainer {
             System.arraycopy(batch.rows()[b].responseIds(), 0, seqs[r], batch.prompts()[b].length, batch.rows()[b].responseIds().length);
         }
         TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
+        int[] first = new int[R];
+        for (int r = 0; r < R; r++) first[r] = batch.prompts()[rows.get(r)].length - 1;
+        int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
         double[][] v = m.value().scores(tb);                                                   // (R, T)
         int total = 0;
         for (int b : rows) total += batch.rows()[b].responseIds().length;
@@ -205,14 +208,14 @@ public final class PpoTrainer implements RunLoop.Trainer {
             return pl.gradLogProb() / n;
         };
         if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
-            var g = m.policy().gradients(tb, policyWeights, sw, null, s.temperature()).byParameter();
+            var g = m.policy().gradients(tb, policyWeights, responses, sw, null, s.temperature()).byParameter();
             checkLoss(sum);
             double norm = Optimizer.globalNorm(g);
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
             Optimizer.clipToNorm(g, norm, s.maxGradNorm());
             policyOpt.step(m.policy().parameters(), g);
         } else {
-            var gp = m.policy().gradients(tb, policyWeights, null, null, s.temperature()).byParameter();
+            var gp = m.policy().gradients(tb, policyWeights, responses, null, null, s.temperature()).byParameter();
             checkLoss(sum);
             var gv = m.value().gradients(tb, null, sw, null).byParameter();
             double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer

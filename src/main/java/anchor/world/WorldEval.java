@@ -72,7 +72,7 @@ public final class WorldEval {
             }
             TokenBatch batch = TokenBatch.bucketed(seqs, false, policy.config().nPositions());
             int[][] mask = SequenceLogProbs.responseMask(batch, promptLen);
-            double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch), mask);
+            double[] lp = SequenceLogProbs.summed(policy.tokenLogProbs(batch, 1.0, mask), mask), lr = SequenceLogProbs.summed(reference.tokenLogProbs(batch, 1.0, mask), mask);
             for (int i = 0; i < lp.length; i++) {
                 kl[from + i] = lp[i] - lr[i];
                 refLogp += lr[i];
