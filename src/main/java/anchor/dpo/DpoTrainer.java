@@ -160,12 +160,13 @@ public final class DpoTrainer implements RunLoop.Trainer {
         double[] pol, ref;
         double kl = Double.NaN;
         if (reference instanceof DpoReference.Resident res && res.model() instanceof Gpt2Model refModel) {
-            // the four forward passes in two (chosen and rejected rows together); full logits, for the KL as well
-            INDArray pl = policy.logits(r.batch());                                     // (2B, T, V)
-            INDArray rl = refModel.logits(r.batch());                                   // (2B, T, V)
-            pol = SequenceLogProbs.summed(TokenLogProbs.gather(pl, r.batch()), r.mask());
-            ref = SequenceLogProbs.summed(TokenLogProbs.gather(rl, r.batch()), r.mask());
-            kl = ExactKl.meanOverMask(pl, rl, r.mask());
+            // the four forward passes in two (chosen and rejected rows together); the response positions' full
+            // logits, for the exact KL as well
+            INDArray pl = policy.logitRows(r.batch(), r.mask());                        // (M, V), M response tokens
+            INDArray rl = refModel.logitRows(r.batch(), r.mask());                      // (M, V)
+            pol = SequenceLogProbs.summed(TokenLogProbs.gatherRows(pl, r.batch(), r.mask()), r.mask());
+            ref = SequenceLogProbs.summed(TokenLogProbs.gatherRows(rl, r.batch(), r.mask()), r.mask());
+            kl = ExactKl.meanOverRows(pl, rl);
             pl.close();
             rl.close();
         } else {

@@ -190,6 +190,25 @@ public final class Gpt2Model implements LanguageModel {
         return shiftedOut(lp, batch);
     }
 
+    /**
+     * Logits (M, V), eval mode, at the M targets marked in {@code targets} (B, T−1) that are real, in row-major order
+     * (b, then t): only those positions pass through the head, not the whole (B, T, V). Row k is position t of row b,
+     * the distribution over token t+1.
+     */
+    public INDArray logitRows(TokenBatch batch, int[][] targets) {
+        batch.validate(config);
+        int[] rows = GraphInputs.headRows(batch, targets);
+        if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
+        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
+        INDArray h = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT); // (B·T, C)
+        INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
+        h.close();
+        INDArray z = Nd4j.create(compute, rows.length, config.vocabSize());                     // (M, V)
+        Nd4j.gemm(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
+        hm.close();
+        return z;
+    }
+
     /** The LM head's (V, C) matrix in the compute type (a stored-FP16 reference casts it for the call). */
     private INDArray head() {
         INDArray w = params.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");

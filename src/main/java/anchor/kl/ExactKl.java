@@ -18,17 +18,19 @@ public final class ExactKl {
         return kl;
     }
 
-    /** The mean KL over the positions where {@code mask} (B, ≤T) is 1 — e.g. those that predict a response token. */
-    public static double meanOverMask(INDArray policyLogits, INDArray referenceLogits, int[][] mask) {
+    /**
+     * The mean KL over the rows of two (M, V) logit matrices, row k of one against row k of the other — e.g. both
+     * models' logits at the positions that predict a response token ({@code Gpt2Model.logitRows}).
+     */
+    public static double meanOverRows(INDArray policyRows, INDArray referenceRows) {
+        int M = (int) policyRows.size(0), V = (int) policyRows.size(1);
+        if (referenceRows.size(0) != M || referenceRows.size(1) != V) throw new anchor.AnchorException("the two models' logits differ in shape");
+        double[] p = policyRows.dup('c').data().asDouble(), q = referenceRows.dup('c').data().asDouble();
         double sum = 0;
-        int n = 0;
-        for (int b = 0; b < mask.length; b++)
-            for (int t = 0; t < mask[b].length; t++) {
-                if (mask[b][t] == 0) continue;
-                sum += at(policyLogits, referenceLogits, b, t);
-                n++;
-            }
-        return sum / n;
+        for (int k = 0; k < M; k++) {
+            sum += KlEstimators.exact(java.util.Arrays.copyOfRange(p, k * V, (k + 1) * V), java.util.Arrays.copyOfRange(q, k * V, (k + 1) * V));
+        }
+        return sum / M;
     }
 
     static double at(INDArray policyLogits, INDArray referenceLogits, int b, int t) {

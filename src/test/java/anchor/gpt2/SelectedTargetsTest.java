@@ -51,4 +51,28 @@ class SelectedTargetsTest {
             assertThat(eager.byParameter().get(p).amaxNumber().doubleValue()).as(p + " has a gradient").isGreaterThan(1e-6);
         }
     }
+
+    @Test
+    void logitRowsAreTheFullLogitsAtTheSelectedPositionsWithTheirLogProbsAndExactKl() {
+        var full = m.logits(batch);                                                        // (B, T, V)
+        var rows = m.logitRows(batch, responses);                                          // (M, V)
+        assertThat(rows.size(0)).as("one row per response target").isEqualTo(4);
+        Gpt2Model other = Gpt2Model.of(TestModels.allRandom(m.config(), 6), DataType.DOUBLE, true);
+        var otherFull = other.logits(batch);
+        var otherRows = other.logitRows(batch, responses);
+        int k = 0;
+        double kl = 0;
+        for (int b = 0; b < 2; b++)
+            for (int t = 0; t < responses[b].length; t++) {
+                if (responses[b][t] == 0) continue;
+                var want = full.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b), org.nd4j.linalg.indexing.NDArrayIndex.point(t), org.nd4j.linalg.indexing.NDArrayIndex.all());
+                assertThat(rows.getRow(k).sub(want).amaxNumber().doubleValue()).as("row %d = logits[%d][%d]", k, b, t).isLessThan(1e-12);
+                kl += anchor.kl.ExactKl.atPositions(full, otherFull, b, t + 1)[t] / 4;
+                k++;
+            }
+        double[][] all = anchor.logprobs.TokenLogProbs.gather(full, batch), some = anchor.logprobs.TokenLogProbs.gatherRows(rows, batch, responses);
+        for (int b = 0; b < 2; b++)
+            for (int t = 0; t < all[b].length; t++) assertThat(some[b][t]).as("[%d][%d]", b, t).isCloseTo(responses[b][t] == 1 ? all[b][t] : 0, within(1e-12));
+        assertThat(anchor.kl.ExactKl.meanOverRows(rows, otherRows)).isGreaterThan(1e-3).isCloseTo(kl, within(1e-12));
+    }
 }
