@@ -125,16 +125,36 @@ final class GraphInputs {
      * up from: emb[b,t] = wte[ids[b,t]] + wpe[pos[b,t]], so each row of ∂L/∂emb goes to one row of each.
      */
     static void scatterEmbeddingGradient(INDArray embGrad, TokenBatch batch, Map<String, INDArray> grads) {
-        int B = batch.batchSize(), T = batch.length();
-        INDArray rows = embGrad.reshape(B * T, embGrad.size(2));                        // (B·T, C)
+        int B = batch.batchSize(), T = batch.length(), C = (int) embGrad.size(2);
         int[][] pos = batch.positions();
         INDArray wteGrad = grads.get("wte.weight"), wpeGrad = grads.get("wpe.weight");
+        if (!flatFloat(embGrad) || !flatFloat(wteGrad) || !flatFloat(wpeGrad)) {                  // FP64 (gradient checks): op by op
+            INDArray rows = embGrad.reshape(B * T, C);                                          // (B·T, C)
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < T; t++) {
+                    INDArray row = rows.getRow(b * T + t);
+                    wteGrad.getRow(batch.ids()[b][t]).addi(row);
+                    wpeGrad.getRow(pos[b][t]).addi(row);
+                }
+            return;
+        }
+        // FP32: straight on the arrays' memory, the same float additions in the same order (one ND4J call per row
+        // cost more than a small model's whole backward pass)
+        java.nio.FloatBuffer g = embGrad.data().asNioFloat(), wte = wteGrad.data().asNioFloat(), wpe = wpeGrad.data().asNioFloat();
         for (int b = 0; b < B; b++)
             for (int t = 0; t < T; t++) {
-                INDArray row = rows.getRow(b * T + t);
-                wteGrad.getRow(batch.ids()[b][t]).addi(row);
-                wpeGrad.getRow(pos[b][t]).addi(row);
+                int from = (b * T + t) * C, tok = batch.ids()[b][t] * C, p = pos[b][t] * C;
+                for (int c = 0; c < C; c++) {
+                    float x = g.get(from + c);
+                    wte.put(tok + c, wte.get(tok + c) + x);
+                    wpe.put(p + c, wpe.get(p + c) + x);
+                }
             }
+    }
+
+    /** A FLOAT array that owns its whole buffer in row-major order (its memory is its elements, 0 … length−1). */
+    private static boolean flatFloat(INDArray a) {
+        return a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.ordering() == 'c' && a.length() == a.data().length();
     }
 
     private static INDArray dropoutMask(long[] shape, double p, Random rng) {
