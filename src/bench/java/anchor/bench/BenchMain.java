@@ -9,7 +9,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.util.Collection;
 
 /**
- * Runs {@link Gpt2Benchmarks} and prints tokens/s and GFLOP/s beside the sgemm rate measured in the same run.
+ * Runs {@link Gpt2Benchmarks} and {@link WorldBenchmarks} and prints tokens/s and GFLOP/s beside the sgemm rate measured in the same run.
  * FLOPs per token of a forward: 2·(parameters − wpe) + 4·n_layer·T·C (attention scores and values); a training step
  * is counted as 3× its forward.
  */
@@ -18,7 +18,7 @@ public final class BenchMain {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String only = args.length > 1 ? args[1] : "";   // e.g. "generate" runs only the generation benchmarks
         var options = new OptionsBuilder()
-                .include(Gpt2Benchmarks.class.getName() + "\\." + (only.isEmpty() ? ".*" : only))
+                .include("anchor\\.bench\\.(Gpt2|World)Benchmarks\\." + (only.isEmpty() ? ".*" : only))
                 .forks(1).warmupIterations(2).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(2))
                 .jvmArgs("-Xmx16g");
@@ -53,6 +53,9 @@ public final class BenchMain {
             } else if (name.equals("generate")) {
                 System.out.printf("%-34s %12.1f %12.1f %12s%n", name + " " + r.getParams().getParam("model") + " " + r.getParams().getParam("path"),
                         ms, 4 * Gpt2Benchmarks.GENERATED / (ms * 1e-3), "-");
+                continue;
+            } else if (name.startsWith("world")) {
+                System.out.printf("%-34s %12.1f %12s %12s%n", name, ms, "-", "-");
                 continue;
             } else {
                 System.out.printf("%-34s %12.2f %12s %12.1f%n", name, ms, "-", sgemmGflops);

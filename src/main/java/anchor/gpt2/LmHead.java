@@ -51,9 +51,9 @@ final class LmHead {
         int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows(), M = rows.length;
         DataType dt = h.dataType();
         double[] logp = new double[N];
-        INDArray hGrad = weights == null ? null : Nd4j.create(dt, N, C);                    // zeros: rows not computed get none
+        INDArray hGrad = weights == null || M < N ? null : Nd4j.create(dt, N, C);           // (N, C) when every row is computed
         INDArray wGrad = weights == null ? null : Nd4j.create(dt, V, C);
-        if (M == 0) return new Result(logp, hGrad, wGrad);
+        if (M == 0) return new Result(logp, weights == null ? null : Nd4j.create(dt, N, C), wGrad);
         INDArray hm = M == N ? h : Nd4j.pullRows(h, 1, rows);                                 // (M, C) the computed rows
         INDArray gm = weights == null ? null : M == N ? hGrad : Nd4j.create(dt, M, C);        // (M, C) their ∂L/∂H
         INDArray buffer = Nd4j.create(dt, Math.min(CHUNK, M), V);                              // (K, V), reused
@@ -86,11 +86,24 @@ final class LmHead {
         }
         buffer.close();
         if (gm != null && gm != hGrad) {
-            for (int k = 0; k < M; k++) hGrad.putRow(rows[k], gm.getRow(k));                  // back to their places in (N, C)
+            hGrad = scatterRows(gm, rows, N);                                                  // back to their places in (N, C)
             gm.close();
         }
         if (hm != h) hm.close();
         return new Result(logp, hGrad, wGrad);
+    }
+
+    /** (N, C) zeros with row k of {@code m} (M, C) at row {@code rows[k]} (copied on the Java side: one ND4J call per row is slow). */
+    private static INDArray scatterRows(INDArray m, int[] rows, int N) {
+        int C = (int) m.columns();
+        if (m.dataType() == DataType.DOUBLE) {
+            double[] src = m.dup('c').data().asDouble(), out = new double[N * C];
+            for (int k = 0; k < rows.length; k++) System.arraycopy(src, k * C, out, rows[k] * C, C);
+            return Nd4j.create(out, new long[]{N, C}, 'c');
+        }
+        float[] src = m.dup('c').data().asFloat(), out = new float[N * C];
+        for (int k = 0; k < rows.length; k++) System.arraycopy(src, k * C, out, rows[k] * C, C);
+        return Nd4j.create(out, new long[]{N, C}, 'c').castTo(m.dataType());
     }
 
     /** The indices n where {@code wanted[n]}, ascending. */
