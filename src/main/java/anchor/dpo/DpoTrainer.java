@@ -8,7 +8,7 @@ import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
 import anchor.kl.ExactKl;
 import anchor.logprobs.SequenceLogProbs;
-import anchor.logprobs.TokenLogProbs;
+import anchor.logprobs.RowLogProbs;
 import anchor.reference.WeightDivergence;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
@@ -164,8 +164,8 @@ public final class DpoTrainer implements RunLoop.Trainer {
             // logits, for the exact KL as well
             INDArray pl = policy.logitRows(r.batch(), r.mask());                        // (M, V), M response tokens
             INDArray rl = refModel.logitRows(r.batch(), r.mask());                      // (M, V)
-            pol = SequenceLogProbs.summed(TokenLogProbs.gatherRows(pl, r.batch(), r.mask()), r.mask());
-            ref = SequenceLogProbs.summed(TokenLogProbs.gatherRows(rl, r.batch(), r.mask()), r.mask());
+            pol = SequenceLogProbs.summed(RowLogProbs.gather(pl, r.batch(), r.mask()), r.mask());
+            ref = SequenceLogProbs.summed(RowLogProbs.gather(rl, r.batch(), r.mask()), r.mask());
             kl = ExactKl.meanOverRows(pl, rl);
             pl.close();
             rl.close();

@@ -33,54 +33,17 @@ public final class TokenLogProbs {
                 if (mask[b][t] == 0) continue;
                 int offset = (b * T + t) * V, target = batch.ids()[b][t + 1];
                 if (dbl) {
-                    out[b][t] = logSoftmaxAt(flatD, offset, V, target);
+                    out[b][t] = LogSoftmax.at(flatD, offset, V, target);
                 } else {
                     for (int k = 0; k < V; k++) row[k] = flat[offset + k];
-                    out[b][t] = logSoftmaxAt(row, 0, V, target);
+                    out[b][t] = LogSoftmax.at(row, 0, V, target);
                 }
             }
-        return out;
-    }
-
-    /**
-     * As {@link #gather}, from logits at the selected positions only ({@code Gpt2Model.logitRows}: (M, V), one row per
-     * real target marked in {@code targets}, row-major); 0 at every other position.
-     */
-    public static double[][] gatherRows(INDArray rowLogits, TokenBatch batch, int[][] targets) {
-        int B = batch.batchSize(), T = batch.length(), V = (int) rowLogits.size(1);
-        boolean dbl = rowLogits.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
-        double[] flat = dbl ? rowLogits.dup('c').data().asDouble() : null;
-        float[] flatF = dbl ? null : rowLogits.dup('c').data().asFloat();
-        double[] row = new double[V];
-        int[][] real = targetMask(batch);
-        double[][] out = new double[B][T - 1];
-        int k = 0;
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++) {
-                if (targets[b][t] == 0 || real[b][t] == 0) continue;
-                int target = batch.ids()[b][t + 1];
-                if (dbl) out[b][t] = logSoftmaxAt(flat, k * V, V, target);
-                else {
-                    for (int v = 0; v < V; v++) row[v] = flatF[k * V + v];
-                    out[b][t] = logSoftmaxAt(row, 0, V, target);
-                }
-                k++;
-            }
-        if (k != rowLogits.size(0)) throw new anchor.AnchorException("logits have " + rowLogits.size(0) + " rows for " + k + " selected targets");
         return out;
     }
 
     /** (B, T−1): 1 where both the predicting position and the predicted token are real tokens ({@link TokenBatch#targetMask}). */
     public static int[][] targetMask(TokenBatch batch) {
         return batch.targetMask();
-    }
-
-    /** log softmax(row)[target] for the row of length V starting at {@code offset}. */
-    static double logSoftmaxAt(double[] logits, int offset, int V, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < V; k++) max = Math.max(max, logits[offset + k]);
-        double sum = 0;
-        for (int k = 0; k < V; k++) sum += Math.exp(logits[offset + k] - max);
-        return logits[offset + target] - max - Math.log(sum);
     }
 }

@@ -70,7 +70,7 @@ class SelectedTargetsTest {
                 kl += anchor.kl.ExactKl.atPositions(full, otherFull, b, t + 1)[t] / 4;
                 k++;
             }
-        double[][] all = anchor.logprobs.TokenLogProbs.gather(full, batch), some = anchor.logprobs.TokenLogProbs.gatherRows(rows, batch, responses);
+        double[][] all = anchor.logprobs.TokenLogProbs.gather(full, batch), some = anchor.logprobs.RowLogProbs.gather(rows, batch, responses);
         for (int b = 0; b < 2; b++)
             for (int t = 0; t < all[b].length; t++) assertThat(some[b][t]).as("[%d][%d]", b, t).isCloseTo(responses[b][t] == 1 ? all[b][t] : 0, within(1e-12));
         assertThat(anchor.kl.ExactKl.meanOverRows(rows, otherRows)).isGreaterThan(1e-3).isCloseTo(kl, within(1e-12));
