@@ -51,17 +51,10 @@ public final class CpuReference implements LanguageModel {
             double[][] logits = engine.logits(ids);
             for (int i = 0; i + 1 < ids.length; i++) {
                 if (temperature != 1) for (int v = 0; v < logits[i].length; v++) logits[i][v] /= temperature;
-                out[b][first + i] = logSoftmaxAt(logits[i], ids[i + 1]);
+                out[b][first + i] = anchor.logprobs.LogSoftmax.at(logits[i], 0, logits[i].length, ids[i + 1]);
             }
         }
         return out;
-    }
-
-    static double logSoftmaxAt(double[] z, int target) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (double v : z) max = Math.max(max, v);
-        for (double v : z) sum += Math.exp(v - max);
-        return z[target] - max - Math.log(sum);
     }
 
     @Override
