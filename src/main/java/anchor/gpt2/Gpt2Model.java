@@ -180,10 +180,8 @@ public final class Gpt2Model implements LanguageModel {
     /** Only the targets asked for pass through the LM head (most of a small model's work); the others are 0. */
     @Override
     public double[][] tokenLogProbs(TokenBatch batch, double temperature, int[][] targets) {
-        batch.validate(config);
         double scale = GraphInputs.logitScale(temperature);
-        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
-        INDArray h = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT); // (B·T, C)
+        INDArray h = finalHidden(batch);                                                                                  // (B·T, C)
         int[] rows = GraphInputs.headRows(batch, targets);
         double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, null, scale).logp();                     // (B·T)
         h.close();
@@ -196,17 +194,22 @@ public final class Gpt2Model implements LanguageModel {
      * the distribution over token t+1.
      */
     public INDArray logitRows(TokenBatch batch, int[][] targets) {
-        batch.validate(config);
         int[] rows = GraphInputs.headRows(batch, targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
-        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
-        INDArray h = g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT); // (B·T, C)
+        INDArray h = finalHidden(batch);                                                        // (B·T, C)
         INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
         h.close();
         INDArray z = Nd4j.create(compute, rows.length, config.vocabSize());                     // (M, V)
         Nd4j.gemm(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
         hm.close();
         return z;
+    }
+
+    /** The final layer norm's output (B·T, C) of an eval-mode pass: what the LM head reads. */
+    private INDArray finalHidden(TokenBatch batch) {
+        batch.validate(config);
+        Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
+        return g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT);
     }
 
     /** The LM head's (V, C) matrix in the compute type (a stored-FP16 reference casts it for the call). */

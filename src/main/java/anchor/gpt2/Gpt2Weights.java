@@ -125,6 +125,15 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
     }
 
     /**
+     * Whether {@code a} is a FLOAT array that owns its whole buffer in row-major order — its memory is its elements,
+     * 0 … length−1 — so a loop may read and write that memory directly.
+     */
+    public static boolean flatFloat(org.nd4j.linalg.api.ndarray.INDArray a) {
+        return a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && !a.isView() && a.offset() == 0 && a.ordering() == 'c'
+                && a.length() == a.data().length();
+    }
+
+    /**
      * The row-major float values of an ND4J array, read straight from its buffer when it is already a contiguous
      * FLOAT c-order array; otherwise through a converted copy that is closed at once (its native buffer freed now,
      * not whenever a garbage collection happens to run).

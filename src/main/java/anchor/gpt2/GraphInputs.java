@@ -128,7 +128,7 @@ final class GraphInputs {
         int B = batch.batchSize(), T = batch.length(), C = (int) embGrad.size(2);
         int[][] pos = batch.positions();
         INDArray wteGrad = grads.get("wte.weight"), wpeGrad = grads.get("wpe.weight");
-        if (!flatFloat(embGrad) || !flatFloat(wteGrad) || !flatFloat(wpeGrad)) {                  // FP64 (gradient checks): op by op
+        if (!Gpt2Weights.flatFloat(embGrad) || !Gpt2Weights.flatFloat(wteGrad) || !Gpt2Weights.flatFloat(wpeGrad)) {                  // FP64 (gradient checks): op by op
             INDArray rows = embGrad.reshape(B * T, C);                                          // (B·T, C)
             for (int b = 0; b < B; b++)
                 for (int t = 0; t < T; t++) {
@@ -150,11 +150,6 @@ final class GraphInputs {
                     wpe.put(p + c, wpe.get(p + c) + x);
                 }
             }
-    }
-
-    /** A FLOAT array that owns its whole buffer in row-major order (its memory is its elements, 0 … length−1). */
-    private static boolean flatFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.ordering() == 'c' && a.length() == a.data().length();
     }
 
     private static INDArray dropoutMask(long[] shape, double p, Random rng) {

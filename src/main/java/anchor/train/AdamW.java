@@ -1,6 +1,6 @@
 package anchor.train;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import anchor.gpt2.Gpt2Weights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -76,7 +76,7 @@ public final class AdamW implements Optimizer {
             INDArray mi = m.computeIfAbsent(name, k -> p.ulike().assign(0));
             INDArray vi = v.computeIfAbsent(name, k -> p.ulike().assign(0));
             boolean decay = weightDecay > 0 && p.rank() == 2;
-            if (flat(p) && flat(g) && flat(mi) && flat(vi)) fused(p, g, mi, vi, decay, bc1, bc2);
+            if (Gpt2Weights.flatFloat(p) && Gpt2Weights.flatFloat(g) && Gpt2Weights.flatFloat(mi) && Gpt2Weights.flatFloat(vi)) fused(p, g, mi, vi, decay, bc1, bc2);
             else unfused(p, g, mi, vi, decay, bc1, bc2);
         });
     }
@@ -111,10 +111,5 @@ public final class AdamW implements Optimizer {
         if (decay) p.muli(1 - lr * weightDecay);
         INDArray denom = Transforms.sqrt(vi.div(bc2), false).addi(eps);
         p.subi(mi.div(bc1).divi(denom).muli(lr));
-    }
-
-    /** A float array that owns its whole buffer in row-major order: its memory is its elements, 0 … length−1. */
-    private static boolean flat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.ordering() == 'c' && a.length() == a.data().length();
     }
 }
