@@ -62,6 +62,7 @@ final class Gpt2Graph {
     final boolean training;
     final Heads heads;
     private boolean gradientsReady;
+    private java.util.List<String> reusable;
 
     private Gpt2Graph(SameDiff sd, int batch, int time, boolean training, Heads heads) {
         this.sd = sd;
@@ -96,20 +97,43 @@ final class Gpt2Graph {
      * SameDiff's default session keeps a cache of intermediate arrays that may grow to a quarter of the machine's
      * memory per graph, and what it does not cache waits for Java's garbage collector, which does not see off-heap
      * bytes: a DPO step left ~700 MB behind and a JVM with several models reached its memory limit. Each graph here
-     * frees an intermediate array the moment the session releases it (when no op needs it any more — the same point
-     * at which the default cache would hand it to another op).
+     * runs in a {@link ReusingSession}, which frees an intermediate array the moment the session releases it (when no
+     * op needs it any more — the same point at which the default cache would hand it to another op).
      */
-    private static void freeIntermediatesOnRelease(SameDiff graph) {
-        var session = new org.nd4j.autodiff.samediff.internal.InferenceSession(graph);
-        session.setMmgr(new FreeOnRelease());
+    private static ReusingSession freeIntermediatesOnRelease(SameDiff graph) {
+        ReusingSession session = new ReusingSession(graph);
         graph.getSessions().put(Thread.currentThread().getId(), session);
+        return session;
     }
 
-    static final class FreeOnRelease extends org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr {
-        @Override
-        public void release(INDArray array) {
-            if (array.closeable()) array.close();
+    /** The gradient function's session on this thread, or null where SameDiff made its own (another thread). */
+    ReusingSession gradientSession() {
+        return sd.getFunction("grad").getSessions().get(Thread.currentThread().getId()) instanceof ReusingSession s ? s : null;
+    }
+
+    /**
+     * The forward values the gradient function computes before it reaches the heads' gradient inputs: the ancestors of
+     * the loss that do not depend on {@code out_grad} or {@code score_weights}. A first eval pass can compute them all
+     * and hand them over ({@link ReusingSession#reuse}); {@link #OUT} is among them.
+     */
+    java.util.List<String> reusableForward() {
+        if (reusable == null) {
+            java.util.Set<String> late = new java.util.HashSet<>(java.util.List.of(OUT_GRAD, SCORE_WEIGHTS));
+            for (var op : sd.getOps().values())                                         // in build order: inputs before outputs
+                if (op.getInputsToOp() != null && op.getInputsToOp().stream().anyMatch(late::contains)) late.addAll(op.getOutputsOfOp());
+            java.util.Set<String> ancestors = new java.util.LinkedHashSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(LOSS));
+            while (!todo.isEmpty()) {
+                String v = todo.pop();
+                String producer = sd.getVariables().get(v).getOutputOfOp();
+                if (producer == null || !ancestors.add(v)) continue;                    // a placeholder, parameter or constant
+                var inputs = sd.getOps().get(producer).getInputsToOp();
+                if (inputs != null) todo.addAll(inputs);
+            }
+            ancestors.removeAll(late);
+            reusable = java.util.List.copyOf(ancestors);
         }
+        return reusable;
     }
 
     /** Closes this graph's sessions (the graph is being dropped). */

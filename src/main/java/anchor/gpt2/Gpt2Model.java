@@ -285,11 +285,15 @@ public final class Gpt2Model implements LanguageModel {
         Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, scoreWeights, dropoutRng);   // one set of dropout masks for both passes
         LmHead.Result head = null;
         double lmLoss = 0;
+        ReusingSession session = heads.lm() ? g.gradientSession() : null;
         if (heads.lm()) {
             double[] w = new double[B * T];
-            INDArray h = g.sd.output(ph, Gpt2Graph.OUT).get(Gpt2Graph.OUT);                                // (B·T, C)
+            // the forward pass once: its activations go on to the gradient function, which then runs only the backward
+            Map<String, INDArray> forward = g.sd.output(ph, session == null ? List.of(Gpt2Graph.OUT) : g.reusableForward());
+            INDArray h = forward.get(Gpt2Graph.OUT);                                                         // (B·T, C)
             head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), GraphInputs.logitScale(temperature));
-            h.close();
+            if (session != null) session.reuse(forward);
+            else h.close();
             for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
             ph.put(Gpt2Graph.OUT_GRAD, head.hGrad());
         }
@@ -302,7 +306,12 @@ public final class Gpt2Model implements LanguageModel {
             if (gv != null) gradName.put(p, gv.name());
         }
         wanted.addAll(gradName.values());
-        Map<String, INDArray> out = g.sd.getFunction("grad").output(ph, wanted.toArray(new String[0]));
+        Map<String, INDArray> out;
+        try {
+            out = g.sd.getFunction("grad").output(ph, wanted.toArray(new String[0]));
+        } finally {
+            if (session != null) session.forget();
+        }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String p : params.keySet()) {
             String n = gradName.get(p);

@@ -1,0 +1,62 @@
+package anchor.gpt2;
+
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.FrameIter;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The session every graph here runs in: it frees an intermediate array the moment the session releases it (see
+ * {@link Gpt2Graph}), and it can be handed the values of forward ops already computed, which it then returns instead
+ * of running those ops again.
+ *
+ * <p>Why: a training pass with the LM head outside the graph needs the trunk's output before the backward pass can
+ * start (the head's gradient is the backward pass's input). Without reuse, SameDiff's gradient function ran the whole
+ * forward pass a second time — a fifth of a GPT-2 training step. With it, the first pass keeps the activations the
+ * backward pass reads and the gradient function runs only what depends on the head's gradient. The values are the
+ * same arrays the same ops produced from the same inputs, so every result is bitwise what the two-pass run gave.
+ */
+final class ReusingSession extends InferenceSession {
+    private Map<String, INDArray> computed = Map.of();
+
+    ReusingSession(SameDiff graph) {
+        super(graph);
+        setMmgr(new FreeOnRelease());
+    }
+
+    /** Values (by variable name) to return for the ops that produce them, until {@link #forget()}. */
+    void reuse(Map<String, INDArray> values) {
+        computed = values;
+    }
+
+    void forget() {
+        computed = Map.of();
+    }
+
+    @Override
+    public ExecutionResult doExec(DifferentialFunction op, OpContext ctx, FrameIter frame, Set<VarId> opInputs,
+                                  Set<VarId> allIterInputs, Set<String> constAndPhInputs, Map<String, SDValue> otherPlaceholders) {
+        String[] outputs = op.outputVariablesNames();
+        INDArray[] known = new INDArray[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            known[i] = computed.get(outputs[i]);
+            if (known[i] == null) return super.doExec(op, ctx, frame, opInputs, allIterInputs, constAndPhInputs, otherPlaceholders);
+        }
+        return ExecutionResult.createFrom(java.util.List.of(outputs), known);
+    }
+
+    /** Frees each intermediate array at release (SameDiff's default cache kept up to a quarter of the machine's memory per graph). */
+    static final class FreeOnRelease extends org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr {
+        @Override
+        public void release(INDArray array) {
+            if (array.closeable()) array.close();
+        }
+    }
+}
