@@ -25,6 +25,7 @@ import java.util.Set;
  */
 final class ReusingSession extends InferenceSession {
     private Map<String, INDArray> computed = Map.of();
+    private long reusedOps;
 
     ReusingSession(SameDiff graph) {
         super(graph);
@@ -34,6 +35,11 @@ final class ReusingSession extends InferenceSession {
     /** Values (by variable name) to return for the ops that produce them, until {@link #forget()}. */
     void reuse(Map<String, INDArray> values) {
         computed = values;
+    }
+
+    /** Ops answered from handed-over values so far (for tests). */
+    long reusedOps() {
+        return reusedOps;
     }
 
     void forget() {
@@ -49,6 +55,7 @@ final class ReusingSession extends InferenceSession {
             known[i] = computed.get(outputs[i]);
             if (known[i] == null) return super.doExec(op, ctx, frame, opInputs, allIterInputs, constAndPhInputs, otherPlaceholders);
         }
+        reusedOps++;
         return ExecutionResult.createFrom(java.util.List.of(outputs), known);
     }
 
