@@ -81,6 +81,7 @@ public class Gpt2Benchmarks {
     public double forwardBackwardAdamW(Train s) {
         Gpt2Model.Gradients g = s.model.gradients(s.batch, s.weights, null);
         s.opt.step(s.model.parameters(), g.byParameter());
+        anchor.train.Optimizer.release(g.byParameter());                       // as the trainers do
         return g.loss();
     }
 

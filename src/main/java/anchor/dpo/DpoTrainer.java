@@ -129,6 +129,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
             } else {
                 Map<String, INDArray> g = grads;
                 e.gradients().forEach((name, a) -> g.get(name).addi(a));
+                Optimizer.release(e.gradients());
                 sum = sum.plus(e.metrics(), w);
             }
         }
@@ -136,6 +137,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
         if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm + " at step " + step);
         Optimizer.clipToNorm(grads, norm, s.maxGradNorm());
         opt.step(policy.parameters(), grads);
+        Optimizer.release(grads);
         for (var p : policy.parameters().entrySet()) {
             if (!Double.isFinite(p.getValue().sumNumber().doubleValue())) {
                 throw new Diverged("the update of step " + step + " made " + p.getKey() + " non-finite (is the learning rate too large?)");

@@ -147,6 +147,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
         Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
         opt.step(m.policy().parameters(), gp);
+        Optimizer.release(gp);
         for (int i = 0; i < 3; i++) sums[i] += acc[i];
     }
 

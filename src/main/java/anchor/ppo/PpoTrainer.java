@@ -214,6 +214,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
             Optimizer.clipToNorm(g, norm, s.maxGradNorm());
             policyOpt.step(m.policy().parameters(), g);
+            Optimizer.release(g);
         } else {
             var gp = m.policy().gradients(tb, policyWeights, responses, null, null, s.temperature()).byParameter();
             checkLoss(sum);
@@ -224,6 +225,8 @@ public final class PpoTrainer implements RunLoop.Trainer {
             Optimizer.clipToNorm(gv, norm, s.maxGradNorm());
             policyOpt.step(m.policy().parameters(), gp);
             valueOpt.step(m.value().parameters(), gv);
+            Optimizer.release(gp);
+            Optimizer.release(gv);
         }
         st.add(sum);
     }

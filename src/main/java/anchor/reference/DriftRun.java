@@ -91,6 +91,7 @@ public final class DriftRun implements RunLoop.Trainer {
             Gpt2Model.Gradients g = policy.gradients(batch, data.meanNllWeights(batch), null);
             Optimizer.clipGlobalNorm(g.byParameter(), 1.0);
             opt.step(policy.parameters(), g.byParameter());
+            Optimizer.release(g.byParameter());
             row.put("loss", g.loss());
         }
         row.put("kl", klNow);

@@ -110,6 +110,7 @@ public final class RewardTrainer implements RunLoop.Trainer {
         double lr = s.lr() * (1 - (double) step / s.steps());
         opt.setLearningRate(lr);
         opt.step(model.parameters(), g);
+        Optimizer.release(g);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("loss", loss);
         row.put("accuracy", acc);

@@ -95,6 +95,7 @@ public final class LmTrainer implements RunLoop.Trainer {
         double lr = schedule.lr(step);
         opt.setLearningRate(lr);
         opt.step(model.parameters(), g.byParameter());
+        Optimizer.release(g.byParameter());
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("loss", g.loss());
         row.put("lr", lr);

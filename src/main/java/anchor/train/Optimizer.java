@@ -44,6 +44,18 @@ public interface Optimizer {
         return Math.sqrt(sq);
     }
 
+    /**
+     * Frees the gradients' native memory now that the update is done. ND4J frees an array's memory only when its Java
+     * object is collected, so otherwise every step's gradients (500 MB on GPT-2 124M) wait for a collection while the
+     * next step takes fresh pages: measured on GPT-2 124M, steps of 3.6–3.9 s instead of 4.4–5.3 s (a collection after
+     * each step in both). Call it once the map is no longer read.
+     */
+    static void release(Map<String, INDArray> grads) {
+        grads.values().forEach(g -> {
+            if (g.closeable()) g.close();
+        });
+    }
+
     /** Scales the gradients, whose global norm is {@code norm}, down to {@code maxNorm} if above it (0 = off), as torch's clip_grad_norm_. */
     static void clipToNorm(Map<String, INDArray> grads, double norm, double maxNorm) {
         if (maxNorm > 0 && norm > maxNorm) {
