@@ -313,9 +313,10 @@ public final class Gpt2Model implements LanguageModel {
             if (session != null) session.forget();
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
+        java.util.Set<INDArray> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (String p : params.keySet()) {
             String n = gradName.get(p);
-            grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : out.get(n).dup('c'));
+            grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : owned(out.get(n), taken));
         }
         GraphInputs.scatterEmbeddingGradient(out.get(g.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
         if (head != null) grads.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").addi(head.wGrad());
@@ -323,6 +324,16 @@ public final class Gpt2Model implements LanguageModel {
         double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
         double loss = lmLoss + (heads.score() ? out.get(scoreLoss).getDouble(0) : 0);
         return new Gradients(loss, lp, sc, grads);
+    }
+
+    /**
+     * A gradient the caller may keep and update in place: the session's own output array when it is a whole, dense,
+     * c-ordered array not handed out already (the usual case: the session keeps no reference to a requested output), else
+     * a copy. Copying all of GPT-2 124M's gradients cost 0.2 s and 500 MB of fresh memory per step.
+     */
+    private static INDArray owned(INDArray a, java.util.Set<INDArray> taken) {
+        boolean whole = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() && a.closeable();
+        return whole && taken.add(a) ? a : a.dup('c');
     }
 
     /** (B·T) head log-probs → (B, T−1), zero where the target is padding. */
