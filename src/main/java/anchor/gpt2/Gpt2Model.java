@@ -314,12 +314,14 @@ public final class Gpt2Model implements LanguageModel {
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         java.util.Set<INDArray> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        String headName = config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight";
         for (String p : params.keySet()) {
             String n = gradName.get(p);
-            grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : owned(out.get(n), taken));
+            if (n == null && head != null && p.equals(headName)) grads.put(p, head.wGrad());                  // the head's own gradient, no zeros to add it to
+            else grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : owned(out.get(n), taken));
         }
+        if (head != null && gradName.get(headName) != null) grads.get(headName).addi(head.wGrad());
         GraphInputs.scatterEmbeddingGradient(out.get(g.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
-        if (head != null) grads.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").addi(head.wGrad());
         double[][] lp = head != null ? shiftedOut(head.logp(), batch) : null;
         double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
         double loss = lmLoss + (heads.score() ? out.get(scoreLoss).getDouble(0) : 0);
