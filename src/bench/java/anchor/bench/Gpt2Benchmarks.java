@@ -82,6 +82,7 @@ public class Gpt2Benchmarks {
         Gpt2Model.Gradients g = s.model.gradients(s.batch, s.weights, null);
         s.opt.step(s.model.parameters(), g.byParameter());
         anchor.train.Optimizer.release(g.byParameter());                       // as the trainers do
+        System.gc();                                                            // as RunLoop does after a step this long (one collection at most every 3 s)
         return g.loss();
     }
 
