@@ -21,7 +21,7 @@ public final class BenchMain {
                 .include("anchor\\.bench\\.(Gpt2|World)Benchmarks\\." + (only.isEmpty() ? ".*" : only))
                 .forks(1).warmupIterations(2).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(2))
-                .jvmArgs("-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=10G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G");   // as ./anchor runs
+                .jvmArgs("-Xmx6g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10", "-Dorg.bytedeco.javacpp.maxbytes=10G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G");   // as ./anchor runs
         for (int i = 2; i < args.length; i++) {                  // name=value pins a @Param, e.g. model=gpt2 path=cache
             String[] kv = args[i].split("=", 2);
             options.param(kv[0], kv[1]);
