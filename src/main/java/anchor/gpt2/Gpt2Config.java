@@ -80,6 +80,11 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         return nEmbd / nHead;
     }
 
+    /** The (V, C) tensor the LM head multiplies by: {@code wte.weight} when tied, else {@code lm_head.weight}. */
+    public String lmHeadWeight() {
+        return tieWordEmbeddings ? "wte.weight" : "lm_head.weight";
+    }
+
     /** Trainable parameters by formula (the graph counts its variables; a test checks they agree). */
     public long parameterCount() {
         long c = nEmbd;

@@ -190,7 +190,7 @@ final class Gpt2Graph {
         out.reshape(B, T, C).rename("ln_f.out");                                        // (B, T, C)
         SDVariable loss = null;
         if (heads.lm()) {
-            SDVariable head = sd.getVariable(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight"); // (V, C)
+            SDVariable head = sd.getVariable(c.lmHeadWeight()); // (V, C)
             SDVariable logits = sd.mmul(out, head, false, true, false)
                     .reshape(B, T, c.vocabSize()).rename(LOGITS);                       // (B, T, V)
             SDVariable outGrad = sd.placeHolder(OUT_GRAD, dt, B * T, C);                // (B·T, C): ∂L/∂ln_f from LmHead

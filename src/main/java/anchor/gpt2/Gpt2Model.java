@@ -214,7 +214,7 @@ public final class Gpt2Model implements LanguageModel {
 
     /** The LM head's (V, C) matrix in the compute type (a stored-FP16 reference casts it for the call). */
     private INDArray head() {
-        INDArray w = params.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");
+        INDArray w = params.get(config.lmHeadWeight());
         return w.dataType() == compute ? w : w.castTo(compute);
     }
 
@@ -314,7 +314,7 @@ public final class Gpt2Model implements LanguageModel {
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         java.util.Set<INDArray> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        String headName = config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight";
+        String headName = config.lmHeadWeight();
         for (String p : params.keySet()) {
             String n = gradName.get(p);
             if (n == null && head != null && p.equals(headName)) grads.put(p, head.wGrad());                  // the head's own gradient, no zeros to add it to
@@ -359,7 +359,7 @@ public final class Gpt2Model implements LanguageModel {
         INDArray rows = Nd4j.create(compute, B, C);                                      // (B, C)
         for (int b = 0; b < B; b++) rows.putRow(b, h.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(positions[b]), org.nd4j.linalg.indexing.NDArrayIndex.all()));
-        INDArray head = params.get(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight").castTo(compute); // (V, C)
+        INDArray head = head();                                                          // (V, C)
         return rows.mmul(head.transpose());                                              // (B, V)
     }
 

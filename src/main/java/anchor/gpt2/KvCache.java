@@ -79,7 +79,7 @@ final class KvCache {
         filled += n;
         float[] last = new float[B * C];                                                    // (B, C)
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * n + n - 1) * C, last, b * C, C);
-        INDArray head = matrix(c.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");   // (V, C)
+        INDArray head = matrix(c.lmHeadWeight());   // (V, C)
         return Nd4j.gemm(Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c'), head, false, true); // (B, V)
     }
 
