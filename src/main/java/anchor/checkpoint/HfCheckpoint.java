@@ -2,6 +2,7 @@ package anchor.checkpoint;
 
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Config;
+import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.safetensors.DType;
 import anchor.safetensors.SafetensorsFile;
@@ -201,9 +202,28 @@ public final class HfCheckpoint {
      * unprefixed, one label, no {@code pad_token_id}).
      */
     public static void save(Gpt2Weights weights, Path dir, DType dtype) {
-        var config = weights.config().toJson();
-        if (weights.hasScoreHead()) {
-            if (!weights.config().tieWordEmbeddings()) throw new AnchorException("an untied model with a scalar head cannot be saved as a " + CLASSIFIER);
+        Map<String, SafetensorsWriter.Source> tensors = new LinkedHashMap<>();
+        weights.tensors().forEach((name, t) -> tensors.put(name, new SafetensorsWriter.Tensor(t.data(), t.shape())));
+        write(weights.config(), tensors, dir, dtype);
+    }
+
+    /**
+     * As {@link #save(Gpt2Weights, Path, DType)}, from a model's live parameters, each read out only when the file
+     * reaches it: the Java heap never holds a copy of the whole model (0.5 GB for GPT-2 124M), which a run's final
+     * save and every checkpoint would otherwise add to its peak. Without the scalar head unless {@code withScoreHead}.
+     */
+    public static void save(Gpt2Model model, boolean withScoreHead, Path dir, DType dtype) {
+        Map<String, SafetensorsWriter.Source> tensors = new LinkedHashMap<>();
+        model.parameters().forEach((name, a) -> {
+            if (withScoreHead || !name.equals(Gpt2Weights.SCORE)) tensors.put(name, new SafetensorsWriter.Lazy(a.shape(), () -> Gpt2Weights.floats(a)));
+        });
+        write(model.config(), tensors, dir, dtype);
+    }
+
+    private static void write(Gpt2Config c, Map<String, SafetensorsWriter.Source> tensors, Path dir, DType dtype) {
+        var config = c.toJson();
+        if (tensors.containsKey(Gpt2Weights.SCORE)) {
+            if (!c.tieWordEmbeddings()) throw new AnchorException("an untied model with a scalar head cannot be saved as a " + CLASSIFIER);
             config.putArray("architectures").add(CLASSIFIER);
             config.putObject("id2label").put("0", "LABEL_0");
             config.putObject("label2id").put("LABEL_0", 0);
@@ -216,11 +236,10 @@ public final class HfCheckpoint {
         } catch (IOException e) {
             throw new AnchorException("cannot write " + dir + ": " + e.getMessage(), e);
         }
-        Map<String, SafetensorsWriter.Tensor> out = new LinkedHashMap<>();
-        weights.tensors().forEach((name, t) -> out.put(name.startsWith("lm_head") || name.equals(Gpt2Weights.SCORE) ? name : PREFIX + name,
-                new SafetensorsWriter.Tensor(t.data(), t.shape())));
+        Map<String, SafetensorsWriter.Source> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> out.put(name.startsWith("lm_head") || name.equals(Gpt2Weights.SCORE) ? name : PREFIX + name, t));
         SafetensorsWriter.write(dir.resolve(WEIGHTS), out, dtype, Map.of("format", "pt"));
-        if (weights.config().vocabSize() == Gpt2Config.GPT2_VOCAB) writeHubFiles(dir);
+        if (c.vocabSize() == Gpt2Config.GPT2_VOCAB) writeHubFiles(dir);
     }
 
     /**

@@ -1,12 +1,10 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PreferencePair;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoRun;
 import anchor.dpo.DpoSettings;
-import anchor.gpt2.Gpt2Weights;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.Optimizer;
 import anchor.world.World;
@@ -80,9 +78,8 @@ final class DpoCommand implements Runnable {
                 .withSeed(seed).withEos(!noEos);
         Optimizer.named(optimizer, lr); // checked before any model is loaded
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
-        Gpt2Weights init = HfCheckpoint.load(policyPath);
         String policyId = policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString();
-        var in = new DpoRun.Inputs(init, policyId, referenceDir == null ? init : HfCheckpoint.load(referenceDir),
+        var in = new DpoRun.Inputs(policyPath, policyId, referenceDir,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), pairs,
                 data == null ? "world" : data.toAbsolutePath().toString(), Gpt2Tokenizer.gpt2(), precompute, optimizer, lr);
         DpoRun.Outcome r = DpoRun.train(in, s, out, saveEvery, !noProgress, err);

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 @Command(name = "ppo", description = "Train a policy with PPO against a reward model, anchored by the per-token KL penalty (defaults: the world).")
 final class PpoCommand implements Runnable {
@@ -141,11 +142,11 @@ final class PpoCommand implements Runnable {
         if (every > 0 && evalPrompts.isEmpty()) throw new AnchorException("--eval-every needs --eval-prompts FILE.jsonl (with --prompts given, there are no default evaluation prompts)");
         s = s.withEvalEvery(every);
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
-        Gpt2Weights policy = HfCheckpoint.load(policyPath).withoutScoreHead();
-        Gpt2Weights reference = referenceDir == null ? policy : HfCheckpoint.load(referenceDir).withoutScoreHead();
+        Supplier<Gpt2Weights> policy = () -> HfCheckpoint.load(policyPath).withoutScoreHead();   // loaded when the models are built, not kept
+        Supplier<Gpt2Weights> reference = referenceDir == null ? policy : () -> HfCheckpoint.load(referenceDir).withoutScoreHead();
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
-        Gpt2Weights reward = RewardModel.load(rm);
-        Gpt2Weights value = shared() ? null : valueModel == null ? reward : RewardModel.load(Path.of(valueModel));
+        Supplier<Gpt2Weights> reward = () -> RewardModel.load(rm);
+        Supplier<Gpt2Weights> value = shared() ? null : valueModel == null ? reward : () -> RewardModel.load(Path.of(valueModel));
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * DPO training (document 3, "Training: Four Forward Passes Per Example"), batched as TRL does it: the chosen and
@@ -76,14 +77,14 @@ public final class DpoTrainer implements RunLoop.Trainer {
                     new MetricsLog.Curve("kl.png", "KL(π ‖ π_ref) per response token", "nats", "kl")));
 
     private final Gpt2Model policy;
-    private final Gpt2Weights init;
+    private final Supplier<Gpt2Weights> init;
     private final DpoReference reference;
     private final List<PreferenceBatch> pairs;
     private final DpoSettings s;
     private final Optimizer opt;
 
-    /** @param init the policy's initial weights, for the weight divergence (null: not measured) */
-    public DpoTrainer(Gpt2Model policy, Gpt2Weights init, DpoReference reference, List<PreferenceBatch> pairs, DpoSettings s, Optimizer opt) {
+    /** @param init the policy's initial weights, for the weight divergence, asked for at each measurement (null: not measured) */
+    public DpoTrainer(Gpt2Model policy, Supplier<Gpt2Weights> init, DpoReference reference, List<PreferenceBatch> pairs, DpoSettings s, Optimizer opt) {
         this.policy = policy;
         this.init = init;
         this.reference = reference;
@@ -97,7 +98,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
         Metrics m = update(step);
         Map<String, Object> row = m.toTrl();
         if (init != null && ((step + 1) % DIVERGENCE_EVERY == 0 || step + 1 == s.steps())) {
-            row.put("weight_divergence", WeightDivergence.between(policy.weights(), init).relative());
+            row.put("weight_divergence", WeightDivergence.between(policy.weights(), init.get()).relative());
         }
         return row;
     }

@@ -49,8 +49,8 @@ public final class CriticFree {
             for (String arm : List.of("PPO", "GRPO", "RLOO")) {
                 resetPeak();
                 long t0 = System.nanoTime();
-                var inputs = new PpoRun.Inputs(models.sft(), World.SFT_ID, models.sft(), "policy", ReferenceModel.Placement.FP32, models.reward(),
-                        models.normalization(), "reward", arm.equals("PPO") ? models.reward() : null, "reward model", data.train(), "world",
+                var inputs = new PpoRun.Inputs(models::sft, World.SFT_ID, models::sft, "policy", ReferenceModel.Placement.FP32, models::reward,
+                        models.normalization(), "reward", arm.equals("PPO") ? models::reward : null, "reward model", data.train(), "world",
                         WorldJudge.INSTANCE, data.eval());
                 RunLoop.Trainer trainer;
                 java.util.function.Supplier<Map<String, Object>> evaluate;

@@ -67,8 +67,8 @@ public final class NoKl {
 
         /** The run's inputs: the SFT policy and reference, the reward model, and the value model this arm asks for (null: shared trunk). */
         PpoRun.Inputs inputs(Models in, Prompts data) {
-            return new PpoRun.Inputs(in.sft(), World.SFT_ID, in.sft(), "policy", ReferenceModel.Placement.FP32, in.reward(), in.normalization(),
-                    "reward", sharedTrunk ? null : in.reward(), sharedTrunk ? "shared trunk" : "reward model", data.train(), "world",
+            return new PpoRun.Inputs(in::sft, World.SFT_ID, in::sft, "policy", ReferenceModel.Placement.FP32, in::reward, in.normalization(),
+                    "reward", sharedTrunk ? null : in::reward, sharedTrunk ? "shared trunk" : "reward model", data.train(), "world",
                     WorldJudge.INSTANCE, data.eval());
         }
 

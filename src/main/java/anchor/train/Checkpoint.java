@@ -63,7 +63,7 @@ public final class Checkpoint {
             Files.createDirectories(tmp);
             fileOp();
             for (var e : parts.models().entrySet()) {
-                HfCheckpoint.save(e.getValue().weights(), tmp.resolve(e.getKey()), DType.F32);
+                HfCheckpoint.save(e.getValue(), true, tmp.resolve(e.getKey()), DType.F32);
                 fileOp();
             }
             for (var e : parts.optimizers().entrySet()) {

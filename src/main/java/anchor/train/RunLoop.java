@@ -108,6 +108,7 @@ public final class RunLoop {
         if (resumed.state() != null) trainer.restore(resumed.state());
         MetricsLog log = MetricsLog.open(out, o.metrics(), start);
         int saved = start;
+        System.gc();   // the setup's garbage (weights read into the Java heap and copied into the models) goes before the first step's arrays come
         long peak = Pointer.physicalBytes(), lastCollection = System.nanoTime();
         try (Progress bar = Progress.start(o.task(), o.steps(), start, o.progress())) {
             for (int step = start; step < o.steps(); step++) {

@@ -35,6 +35,21 @@ class HfCheckpointTest {
         for (String k : weights.tensors().keySet()) assertThat(twice.get(k)).as(k).isEqualTo(weights.get(k));
     }
 
+    /** A model saved from its live parameters, one tensor at a time, writes the very bytes of its weights saved whole. */
+    @Test
+    void aModelSavedTensorByTensorIsByteForByteItsWeightsSavedWhole() throws Exception {
+        Gpt2Weights scored = weights.withScoreHead(TestModels.allRandom(TestModels.tiny(), 7).get("ln_f.weight"));
+        anchor.gpt2.Gpt2Model model = anchor.gpt2.Gpt2Model.of(scored);
+        for (boolean head : new boolean[]{true, false}) {
+            Path whole = dir.resolve("whole" + head), lazy = dir.resolve("lazy" + head);
+            HfCheckpoint.save(head ? scored : scored.withoutScoreHead(), whole, DType.F32);
+            HfCheckpoint.save(model, head, lazy, DType.F32);
+            for (String f : new String[]{"model.safetensors", "config.json"}) {
+                assertThat(Files.readAllBytes(lazy.resolve(f))).as(f + ", score head " + head).isEqualTo(Files.readAllBytes(whole.resolve(f)));
+            }
+        }
+    }
+
     @Test
     void everyImportVariantGivesTheSameWeights() {
         for (CheckpointVariants.Variant v : CheckpointVariants.Variant.values()) {

@@ -104,6 +104,18 @@ class DpoCommandTest {
         assertThat(other.err()).contains("written by a run with other settings");
     }
 
+    /** Without --reference the divergence reads the initial policy from the resident reference; with it, from a kept copy. */
+    @Test
+    void theWeightDivergenceIsFromTheInitialPolicyWhereverItIsKept() throws Exception {
+        Path copy = dir.resolve("copy"), given = dir.resolve("given");
+        assertThat(run(tinyRun(copy, "--steps", "2")).code()).isZero();
+        assertThat(run(tinyRun(given, "--steps", "2", "--reference", dir.resolve("tiny").toString())).code()).isZero();
+        var lines = Files.readAllLines(copy.resolve("metrics.jsonl"));
+        assertThat(lines).isEqualTo(Files.readAllLines(given.resolve("metrics.jsonl")));
+        double divergence = new ObjectMapper().readTree(lines.get(1)).get("weight_divergence").asDouble();
+        assertThat(divergence).isPositive().isLessThan(0.1);
+    }
+
     private static java.util.List<String> withoutDivergence(Path run) throws Exception {
         return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> l.replaceAll(",\"weight_divergence\":[^,}]+", "")).toList();
     }

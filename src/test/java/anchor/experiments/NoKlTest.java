@@ -53,8 +53,8 @@ class NoKlTest {
         assertThat(base.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(1);
         assertThat(periodic.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(5);
         assertThat(shared.settings(PpoSettings.DEFAULTS)).isEqualTo(PpoSettings.DEFAULTS);
-        assertThat(base.inputs(models, data).value()).as("TRL: the value model starts from the reward model").isSameAs(models.reward());
-        assertThat(periodic.inputs(models, data).value()).isSameAs(models.reward());
+        assertThat(base.inputs(models, data).value().get()).as("TRL: the value model starts from the reward model").isSameAs(models.reward());
+        assertThat(periodic.inputs(models, data).value().get()).isSameAs(models.reward());
         assertThat(shared.inputs(models, data).value()).as("Ziegler: no separate value model").isNull();
         assertThat(List.of(base, periodic, shared)).allSatisfy(a -> assertThat(a.controller().beta()).isEqualTo(0.05));
     }
