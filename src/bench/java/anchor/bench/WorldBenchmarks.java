@@ -48,7 +48,7 @@ public class WorldBenchmarks {
             Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
             DpoSettings s = DpoSettings.DEFAULTS.withSteps(1_000_000);
             var pairs = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());
-            trainer = new DpoTrainer(Gpt2Model.of(sft), sft, new DpoReference.Resident(Gpt2Model.frozen(sft)), pairs, s, AdamW.standard(1e-4));
+            trainer = new DpoTrainer(Gpt2Model.of(sft), () -> sft, new DpoReference.Resident(Gpt2Model.frozen(sft)), pairs, s, AdamW.standard(1e-4));
         }
     }
 
