@@ -41,15 +41,16 @@ public final class DpoRun {
     }
 
     public static Outcome train(Inputs in, DpoSettings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
-        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
-            return trainLocked(in, s, out, saveEvery, progress, log);
+        Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
+        List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
+        Models m = load(in, pairs, s, log);            // the inputs are read before the run directory is touched: a bad one leaves nothing behind
+        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: loop, checkpoints, final model
+            return trainLocked(in, m, pairs, opt, s, out, saveEvery, progress, log);
         }
     }
 
-    private static Outcome trainLocked(Inputs in, DpoSettings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
-        Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
-        List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
-        Models m = load(in, pairs, s, log);
+    private static Outcome trainLocked(Inputs in, Models m, List<PreferenceBatch> pairs, Optimizer opt, DpoSettings s, Path out, int saveEvery,
+                                       boolean progress, PrintWriter log) {
         var trainer = new DpoTrainer(m.policy(), m.initial(), m.reference(), pairs, s, opt);
         RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("dpo", s.steps(), out, saveEvery, progress, identity(in, s), DpoTrainer.METRICS));
         if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());

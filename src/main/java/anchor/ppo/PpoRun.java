@@ -78,13 +78,15 @@ public final class PpoRun {
     /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
-        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
-            return group == null ? trainLocked(in, s, controller, estimator, out, saveEvery, progress, log) : trainGroup(in, s, group, out, saveEvery, progress, log);
+        PpoTrainer.Models models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
+        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: loop, checkpoints, final models
+            return group == null ? trainLocked(in, models, s, controller, estimator, out, saveEvery, progress, log)
+                    : trainGroup(in, models, s, group, out, saveEvery, progress, log);
         }
     }
 
-    private static Outcome trainGroup(Inputs in, PpoSettings s, GroupTrainer.Settings g, Path out, int saveEvery, boolean progress, PrintWriter log) {
-        var models = criticFreeModels(in);
+    private static Outcome trainGroup(Inputs in, PpoTrainer.Models models, PpoSettings s, GroupTrainer.Settings g, Path out, int saveEvery, boolean progress,
+                                      PrintWriter log) {
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), 0};
         log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
                 g.estimator(), bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6);
@@ -101,10 +103,9 @@ public final class PpoRun {
         return new Outcome(r, models.policy(), bytes, peak);
     }
 
-    private static Outcome trainLocked(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
-                                boolean progress, PrintWriter log) {
+    private static Outcome trainLocked(Inputs in, PpoTrainer.Models models, PpoSettings s, KlController controller, KlEstimators.Estimator estimator,
+                                       Path out, int saveEvery, boolean progress, PrintWriter log) {
         boolean shared = in.value() == null;
-        var models = models(in);
         Gpt2Model policy = models.policy();
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), shared ? 0 : models.value().parameterBytes()};
         log.printf("anchor: %s models resident: policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB, value %s (parameters only)%n",

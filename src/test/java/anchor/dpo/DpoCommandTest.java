@@ -104,6 +104,16 @@ class DpoCommandTest {
         assertThat(other.err()).contains("written by a run with other settings");
     }
 
+    /** The models are read when the run builds them, but still before it makes its directory: a bad one leaves nothing behind. */
+    @Test
+    void aModelThatCannotBeReadIsRefusedBeforeTheRunDirectoryIsMade() throws Exception {
+        Path notAModel = Files.createDirectories(dir.resolve("empty")), out = dir.resolve("never");
+        Cli.Result r = run(tinyRun(out, "--steps", "1", "--reference", notAModel.toString()));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(notAModel.toString()).doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+    }
+
     /** Without --reference the divergence reads the initial policy from the resident reference; with it, from a kept copy. */
     @Test
     void theWeightDivergenceIsFromTheInitialPolicyWhereverItIsKept() throws Exception {

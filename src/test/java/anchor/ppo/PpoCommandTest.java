@@ -109,4 +109,14 @@ class PpoCommandTest {
         }
         assertThat(Cli.run("ppo", "--prompts", prompts.toString(), "--out", dir.resolve("e").toString()).err()).contains("line 2").contains("\"prompt\"");
     }
+
+    /** The models are read when the run builds them, but still before it makes its directory: a bad one leaves nothing behind. */
+    @Test
+    void aModelThatCannotBeReadIsRefusedBeforeTheRunDirectoryIsMade() throws Exception {
+        Path notAModel = Files.createDirectories(dir.resolve("empty")), out = dir.resolve("never");
+        Cli.Result r = Cli.run("ppo", "--reference", notAModel.toString(), "--steps", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(notAModel.toString()).doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+    }
 }
