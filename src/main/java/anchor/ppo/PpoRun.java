@@ -34,7 +34,8 @@ public final class PpoRun {
      * What a run trains with; the ids identify the inputs in the saved settings. The value model starts from
      * {@code value} (TRL's default: the reward model's weights); {@code value} null is Ziegler's design, a zero
      * scalar head on the policy's own trunk. The weights are asked for once, when the models are built, and not kept:
-     * a supplier that loads them from disk leaves no copy on the Java heap during the run (0.5 GB per GPT-2 124M).
+     * a supplier that loads them from disk leaves no copy on the Java heap during the run (0.5 GB per GPT-2 124M). A
+     * reference given as the policy's own supplier, or a value model as the reward model's, is read once.
      */
     public record Inputs(Supplier<Gpt2Weights> policy, String policyId, Supplier<Gpt2Weights> reference, String referenceId,
                          ReferenceModel.Placement referencePlacement, Supplier<Gpt2Weights> reward,
@@ -59,9 +60,15 @@ public final class PpoRun {
     /** The models a run trains and consults, built from the inputs' weights (the reference and reward model frozen). */
     public static PpoTrainer.Models models(Inputs in) {
         boolean shared = in.value() == null;
-        Gpt2Model policy = policy(in.policy().get(), shared);
-        return new PpoTrainer.Models(policy, reference(in.reference().get(), in.referencePlacement()),
-                Gpt2Model.frozen(in.reward().get()), in.normalization(), shared ? policy : Gpt2Model.of(in.value().get()));
+        Gpt2Weights start = in.policy().get(), reward = in.reward().get();
+        Gpt2Model policy = policy(start, shared);
+        return new PpoTrainer.Models(policy, reference(referenceWeights(in, start), in.referencePlacement()),
+                Gpt2Model.frozen(reward), in.normalization(), shared ? policy : Gpt2Model.of(in.value() == in.reward() ? reward : in.value().get()));
+    }
+
+    /** The reference's weights: the policy's own when the inputs give the policy's supplier (read once, not twice). */
+    private static Gpt2Weights referenceWeights(Inputs in, Gpt2Weights policy) {
+        return in.reference() == in.policy() ? policy : in.reference().get();
     }
 
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
@@ -71,7 +78,8 @@ public final class PpoRun {
 
     /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
     public static PpoTrainer.Models criticFreeModels(Inputs in) {
-        return new PpoTrainer.Models(Gpt2Model.of(in.policy().get().withoutScoreHead()), reference(in.reference().get(), in.referencePlacement()),
+        Gpt2Weights start = in.policy().get();
+        return new PpoTrainer.Models(Gpt2Model.of(start.withoutScoreHead()), reference(referenceWeights(in, start), in.referencePlacement()),
                 Gpt2Model.frozen(in.reward().get()), in.normalization(), null);
     }
 
