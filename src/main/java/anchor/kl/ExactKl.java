@@ -23,13 +23,11 @@ public final class ExactKl {
      * models' logits at the positions that predict a response token ({@code Gpt2Model.logitRows}).
      */
     public static double meanOverRows(INDArray policyRows, INDArray referenceRows) {
-        int M = (int) policyRows.size(0), V = (int) policyRows.size(1);
-        if (referenceRows.size(0) != M || referenceRows.size(1) != V) throw new anchor.AnchorException("the two models' logits differ in shape");
-        double[] p = policyRows.dup('c').data().asDouble(), q = referenceRows.dup('c').data().asDouble();
+        int M = (int) policyRows.size(0);
+        double[] kl = new double[M];
+        anchor.logprobs.LogitRows.forEach(policyRows, referenceRows, (k, p, q) -> kl[k] = KlEstimators.exact(p, q));
         double sum = 0;
-        for (int k = 0; k < M; k++) {
-            sum += KlEstimators.exact(java.util.Arrays.copyOfRange(p, k * V, (k + 1) * V), java.util.Arrays.copyOfRange(q, k * V, (k + 1) * V));
-        }
+        for (double x : kl) sum += x;                                                   // in row order, as one pass would add them
         return sum / M;
     }
 

@@ -14,25 +14,18 @@ public final class RowLogProbs {
      */
     public static double[][] gather(INDArray rowLogits, TokenBatch batch, int[][] targets) {
         int B = batch.batchSize(), T = batch.length(), V = (int) rowLogits.size(1);
-        boolean dbl = rowLogits.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
-        double[] flat = dbl ? rowLogits.dup('c').data().asDouble() : null;
-        float[] flatF = dbl ? null : rowLogits.dup('c').data().asFloat();
-        double[] row = new double[V];
         int[][] real = batch.targetMask();
-        double[][] out = new double[B][T - 1];
-        int k = 0;
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++) {
-                if (targets[b][t] == 0 || real[b][t] == 0) continue;
-                int target = batch.ids()[b][t + 1];
-                if (dbl) out[b][t] = LogSoftmax.at(flat, k * V, V, target);
-                else {
-                    for (int v = 0; v < V; v++) row[v] = flatF[k * V + v];
-                    out[b][t] = LogSoftmax.at(row, 0, V, target);
-                }
-                k++;
+        int M = 0;
+        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) if (targets[b][t] != 0 && real[b][t] != 0) M++;
+        if (M != rowLogits.size(0)) throw new anchor.AnchorException("logits have " + rowLogits.size(0) + " rows for " + M + " selected targets");
+        int[] rowB = new int[M], rowT = new int[M];                                     // row k is position rowT[k] of row rowB[k]
+        for (int b = 0, k = 0; b < B; b++)
+            for (int t = 0; t < T - 1; t++) if (targets[b][t] != 0 && real[b][t] != 0) {
+                rowB[k] = b;
+                rowT[k++] = t;
             }
-        if (k != rowLogits.size(0)) throw new anchor.AnchorException("logits have " + rowLogits.size(0) + " rows for " + k + " selected targets");
+        double[][] out = new double[B][T - 1];
+        LogitRows.forEach(rowLogits, null, (k, row, unused) -> out[rowB[k]][rowT[k]] = LogSoftmax.at(row, 0, V, batch.ids()[rowB[k]][rowT[k] + 1]));
         return out;
     }
 

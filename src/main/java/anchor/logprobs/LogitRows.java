@@ -1,0 +1,60 @@
+package anchor.logprobs;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+/**
+ * The rows of (M, V) logit matrices, one row at a time as doubles, read straight from the arrays' memory and handed out
+ * on every core. A response's M rows each need a pass over the whole vocabulary (a log-softmax, an exact KL): copying
+ * both matrices into Java arrays first cost as much as those passes, and one core did all of them.
+ */
+public final class LogitRows {
+    private LogitRows() {
+    }
+
+    /** What is done with row k of one matrix (and of a second one, or null). */
+    public interface Body {
+        void accept(int k, double[] row, double[] otherRow);
+    }
+
+    /**
+     * Calls {@code body} once for each row k of {@code logits} (M, V) — with row k of {@code other} (M, V) too when it is
+     * given — in parallel over rows. The row arrays are reused between calls on one thread: read them, do not keep them.
+     * Whatever the order of the calls, each row's values are exactly the array's (float → double is exact).
+     */
+    public static void forEach(INDArray logits, INDArray other, Body body) {
+        int M = (int) logits.size(0), V = (int) logits.size(1);
+        if (other != null && (other.size(0) != M || other.size(1) != V)) throw new anchor.AnchorException("the two models' logits differ in shape");
+        Reader a = reader(logits), b = other == null ? null : reader(other);
+        ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[][]{new double[V], other == null ? null : new double[V]});
+        IntStream.range(0, M).parallel().forEach(k -> {
+            double[][] rows = scratch.get();
+            a.read(k, rows[0]);
+            if (b != null) b.read(k, rows[1]);
+            body.accept(k, rows[0], rows[1]);
+        });
+    }
+
+    private interface Reader {
+        void read(int k, double[] into);
+    }
+
+    /** Row k of a contiguous c-order FLOAT or DOUBLE matrix (anything else is copied to one first). */
+    private static Reader reader(INDArray m) {
+        boolean dense = m.ordering() == 'c' && !m.isView() && m.offset() == 0 && m.length() == m.data().length();
+        INDArray a = dense && (m.dataType() == DataType.FLOAT || m.dataType() == DataType.DOUBLE) ? m : m.castTo(DataType.DOUBLE).dup('c');
+        int V = (int) a.size(1);
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer d = a.data().asNioDouble();
+            return (k, into) -> d.get(k * V, into, 0, V);
+        }
+        FloatBuffer f = a.data().asNioFloat();
+        return (k, into) -> {
+            for (int v = 0, at = k * V; v < V; v++) into[v] = f.get(at + v);
+        };
+    }
+}
