@@ -19,8 +19,8 @@ public final class BenchMain {
         String only = args.length > 1 ? args[1] : "";   // e.g. "generate" runs only the generation benchmarks
         var options = new OptionsBuilder()
                 .include("anchor\\.bench\\.(Gpt2|World)Benchmarks\\." + (only.isEmpty() ? ".*" : only))
-                .forks(1).warmupIterations(2).measurementIterations(iterations)
-                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(2))
+                .forks(1).warmupIterations(5).measurementIterations(iterations)      // 10 s of warm-up: the JIT needs ~100 small forwards to settle
+                .warmupTime(TimeValue.seconds(2)).measurementTime(TimeValue.seconds(2))
                 .jvmArgs("-Xmx6g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10", "-Dorg.bytedeco.javacpp.maxbytes=10G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G");   // as ./anchor runs
         for (int i = 2; i < args.length; i++) {                  // name=value pins a @Param, e.g. model=gpt2 path=cache
             String[] kv = args[i].split("=", 2);

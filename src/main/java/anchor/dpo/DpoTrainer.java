@@ -4,6 +4,7 @@ import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.TrainingPass;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
 import anchor.kl.ExactKl;
@@ -158,24 +159,33 @@ public final class DpoTrainer implements RunLoop.Trainer {
 
     /** The pairs {@code idx}: metrics and the gradient of their mean loss scaled by {@code scale} (1/gradAccum for a micro-batch). */
     static Evaluated evaluate(Gpt2Model policy, DpoReference reference, List<PreferenceBatch> pairs, int[] idx, DpoSettings s, int step, double scale) {
-        int B = idx.length;
         PairBatches.Rows r = PairBatches.rows(pairs, idx, policy.config().nPositions());
-        double[] pol, ref;
-        double kl = Double.NaN;
         if (reference instanceof DpoReference.Resident res && res.model() instanceof Gpt2Model refModel) {
             // the four forward passes in two (chosen and rejected rows together); the response positions' full
             // logits, for the exact KL as well
             INDArray pl = policy.logitRows(r.batch(), r.mask());                        // (M, V), M response tokens
             INDArray rl = refModel.logitRows(r.batch(), r.mask());                      // (M, V)
-            pol = SequenceLogProbs.summed(RowLogProbs.gather(pl, r.batch(), r.mask()), r.mask());
-            ref = SequenceLogProbs.summed(RowLogProbs.gather(rl, r.batch(), r.mask()), r.mask());
-            kl = ExactKl.meanOverRows(pl, rl);
+            double[] pol = SequenceLogProbs.summed(RowLogProbs.gather(pl, r.batch(), r.mask()), r.mask());
+            double[] ref = SequenceLogProbs.summed(RowLogProbs.gather(rl, r.batch(), r.mask()), r.mask());
+            double kl = ExactKl.meanOverRows(pl, rl);
             pl.close();
             rl.close();
-        } else {
-            pol = SequenceLogProbs.summed(policy.tokenLogProbs(r.batch(), 1.0, r.mask()), r.mask());
-            ref = referenceLogps(reference, r, idx);
+            return lossAndGradients(r, pol, ref, kl, s, step, scale, w -> policy.gradients(r.batch(), w, null));
         }
+        double[] ref = referenceLogps(reference, r, idx);
+        try (TrainingPass pass = policy.trainingPass(r.batch())) {                      // one forward pass: the log-probs now, the backward pass once the weights are known
+            double[] pol = SequenceLogProbs.summed(pass.tokenLogProbs(r.mask()), r.mask());
+            return lossAndGradients(r, pol, ref, Double.NaN, s, step, scale, pass::gradients);
+        }
+    }
+
+    /**
+     * The DPO loss of the batch's B pairs from the 2B sequence log-probs (chosen then rejected) of policy and reference,
+     * and its gradient: ∂L/∂logp of every response token of a sequence is that sequence's ∂L/∂(summed log-prob).
+     */
+    private static Evaluated lossAndGradients(PairBatches.Rows r, double[] pol, double[] ref, double kl, DpoSettings s, int step, double scale,
+                                              java.util.function.Function<double[][], Gpt2Model.Gradients> backward) {
+        int B = pol.length / 2;
         for (double x : pol) {
             if (!Double.isFinite(x)) throw new Diverged("the policy's sequence log-prob became " + x + " at step " + step + " (is the learning rate too large?)");
         }
@@ -195,7 +205,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
             }
         }
         if (!Double.isFinite(loss)) throw new Diverged("DPO loss became " + loss + " at step " + step);
-        Gpt2Model.Gradients g = policy.gradients(r.batch(), w, null);
+        Gpt2Model.Gradients g = backward.apply(w);
         return new Evaluated(new Metrics(step, loss, rc, rr, rc - rr, acc, lc, lr, kl, Double.NaN), g.byParameter());
     }
 

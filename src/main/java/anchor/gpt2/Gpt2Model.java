@@ -100,6 +100,11 @@ public final class Gpt2Model implements LanguageModel {
         return frozen;
     }
 
+    /** The type every graph computes in (FLOAT; DOUBLE for gradient checks). */
+    DataType computeType() {
+        return compute;
+    }
+
     /** The live parameter arrays (HF names). Updating them in place updates every graph. */
     public Map<String, INDArray> parameters() {
         return java.util.Collections.unmodifiableMap(params);
@@ -213,7 +218,7 @@ public final class Gpt2Model implements LanguageModel {
     }
 
     /** The LM head's (V, C) matrix in the compute type (a stored-FP16 reference casts it for the call). */
-    private INDArray head() {
+    INDArray head() {
         INDArray w = params.get(config.lmHeadWeight());
         return w.dataType() == compute ? w : w.castTo(compute);
     }
@@ -275,71 +280,22 @@ public final class Gpt2Model implements LanguageModel {
     }
 
     private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, int[] rows, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
-        if (frozen) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
-        if (lossWeights == null && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
-        batch.validate(config);
-        int B = batch.batchSize(), T = batch.length();
-        Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : lossWeights == null ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
-        Gpt2Graph g = graph(B, T, dropoutRng != null, heads);
-        g.prepareGradients();
-        Map<String, INDArray> ph = GraphInputs.training(config, params, compute, batch, g, scoreWeights, dropoutRng);   // one set of dropout masks for both passes
-        LmHead.Result head = null;
-        double lmLoss = 0;
-        ReusingSession session = heads.lm() ? g.gradientSession() : null;
-        if (heads.lm()) {
-            double[] w = new double[B * T];
-            // the forward pass once: its activations go on to the gradient function, which then runs only the backward
-            Map<String, INDArray> forward = g.sd.output(ph, session == null ? List.of(Gpt2Graph.OUT) : g.reusableForward());
-            INDArray h = forward.get(Gpt2Graph.OUT);                                                         // (B·T, C)
-            head = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), GraphInputs.logitScale(temperature));
-            if (session != null) session.reuse(forward);
-            else h.close();
-            for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
-            ph.put(Gpt2Graph.OUT_GRAD, head.hGrad());
+        try (TrainingPass pass = TrainingPass.open(this, batch, lossWeights != null, scoreWeights, dropoutRng, temperature)) {
+            return pass.backward(lossWeights, rows);
         }
-        List<String> wanted = new java.util.ArrayList<>(List.of(g.sd.grad(Gpt2Graph.EMB).name()));
-        String scoreLoss = heads.lm() ? Gpt2Graph.SCORE_LOSS : Gpt2Graph.LOSS;                           // a graph with one head names its loss LOSS
-        if (heads.score()) wanted.addAll(List.of(Gpt2Graph.SCORE, scoreLoss));
-        Map<String, String> gradName = new LinkedHashMap<>();
-        for (String p : params.keySet()) {
-            SDVariable gv = g.sd.grad(p);
-            if (gv != null) gradName.put(p, gv.name());
-        }
-        wanted.addAll(gradName.values());
-        Map<String, INDArray> out;
-        try {
-            out = g.sd.getFunction("grad").output(ph, wanted.toArray(new String[0]));
-        } finally {
-            if (session != null) session.forget();
-        }
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        java.util.Set<INDArray> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        String headName = config.lmHeadWeight();
-        for (String p : params.keySet()) {
-            String n = gradName.get(p);
-            if (n == null && head != null && p.equals(headName)) grads.put(p, head.wGrad());                  // the head's own gradient, no zeros to add it to
-            else grads.put(p, n == null ? Nd4j.zeros(params.get(p).dataType(), params.get(p).shape()) : owned(out.get(n), taken));
-        }
-        if (head != null && gradName.get(headName) != null) grads.get(headName).addi(head.wGrad());
-        GraphInputs.scatterEmbeddingGradient(out.get(g.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
-        double[][] lp = head != null ? shiftedOut(head.logp(), batch) : null;
-        double[][] sc = heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
-        double loss = lmLoss + (heads.score() ? out.get(scoreLoss).getDouble(0) : 0);
-        return new Gradients(loss, lp, sc, grads);
     }
 
     /**
-     * A gradient the caller may keep and update in place: the session's own output array when it is a whole, dense,
-     * c-ordered array not handed out already (the usual case: the session keeps no reference to a requested output), else
-     * a copy. Copying all of GPT-2 124M's gradients cost 0.2 s and 500 MB of fresh memory per step.
+     * A forward pass in eval mode kept for one backward pass: its token log-probs first, then the gradient of a loss
+     * whose weights were computed from them ({@link TrainingPass}; one forward pass where a log-prob pass and
+     * {@link #gradients} ran two).
      */
-    private static INDArray owned(INDArray a, java.util.Set<INDArray> taken) {
-        boolean whole = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() && a.closeable();
-        return whole && taken.add(a) ? a : a.dup('c');
+    public TrainingPass trainingPass(TokenBatch batch) {
+        return TrainingPass.open(this, batch, true, null, null, 1.0);
     }
 
     /** (B·T) head log-probs → (B, T−1), zero where the target is padding. */
-    private static double[][] shiftedOut(double[] lp, TokenBatch batch) {
+    static double[][] shiftedOut(double[] lp, TokenBatch batch) {
         int B = batch.batchSize(), T = batch.length();
         int[][] mask = batch.targetMask();
         double[][] out = new double[B][T - 1];

@@ -1,0 +1,46 @@
+package anchor.gpt2;
+
+import anchor.AnchorException;
+import anchor.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A training pass opened once gives the log-probs first and the gradient after, bitwise what a separate log-prob pass
+ * and {@link Gpt2Model#gradients} give (FP32, as training runs: the same graph ops on the same inputs).
+ */
+class TrainingPassTest {
+    private final Gpt2Model m = Gpt2Model.of(TestModels.allRandom(new Gpt2Config(2, 2, 8, 32, Gpt2Config.GPT2_VOCAB, 16, 1e-5, true, 0, 0, 0, 0.02), 3));
+    private final TokenBatch batch = TokenBatch.padded(new int[][]{{50256, 464, 3290, 13, 50256, 11}, {50256, 317, 9}}, false);
+    private final int[][] responses = batch.targetsFrom(new int[]{2, 1});
+
+    @Test
+    void logProbsThenGradientsAreBitwiseTheTwoSeparatePasses() {
+        double[][] separate = m.tokenLogProbs(batch, 1.0, responses);
+        double[][] w = new double[2][5];
+        for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) w[b][t] = responses[b][t] * (b == 0 ? -0.25 : 0.5);
+        Gpt2Model.Gradients want = m.gradients(batch, w, null);
+        Gpt2Model.Gradients got;
+        try (TrainingPass pass = m.trainingPass(batch)) {
+            assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
+            got = pass.gradients(w);
+            assertThatThrownBy(() -> pass.gradients(w)).isInstanceOf(AnchorException.class).hasMessageContaining("already");
+        }
+        assertThat(got.loss()).isEqualTo(want.loss());
+        assertThat(got.tokenLogProbs()).isDeepEqualTo(want.tokenLogProbs());
+        assertThat(got.byParameter().keySet()).containsExactlyElementsOf(want.byParameter().keySet());
+        want.byParameter().forEach((p, g) -> {
+            assertThat(Gpt2Weights.floats(got.byParameter().get(p))).as(p).containsExactly(Gpt2Weights.floats(g));
+            assertThat(g.amaxNumber().doubleValue()).as(p + " has a gradient").isGreaterThan(0);
+        });
+    }
+
+    @Test
+    void aFrozenModelOpensNoPass() {
+        assertThatThrownBy(() -> Gpt2Model.of(TestModels.allRandom(m.config(), 3), DataType.FLOAT, true).trainingPass(batch))
+                .isInstanceOf(AnchorException.class).hasMessageContaining("frozen");
+    }
+}
