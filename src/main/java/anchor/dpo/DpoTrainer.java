@@ -160,22 +160,23 @@ public final class DpoTrainer implements RunLoop.Trainer {
     /** The pairs {@code idx}: metrics and the gradient of their mean loss scaled by {@code scale} (1/gradAccum for a micro-batch). */
     static Evaluated evaluate(Gpt2Model policy, DpoReference reference, List<PreferenceBatch> pairs, int[] idx, DpoSettings s, int step, double scale) {
         PairBatches.Rows r = PairBatches.rows(pairs, idx, policy.config().nPositions());
-        if (reference instanceof DpoReference.Resident res && res.model() instanceof Gpt2Model refModel) {
+        Gpt2Model refModel = reference instanceof DpoReference.Resident res && res.model() instanceof Gpt2Model m ? m : null;
+        double[] precomputed = refModel == null ? referenceLogps(reference, r, idx) : null;
+        try (TrainingPass pass = policy.trainingPass(r.batch())) {                      // one policy forward: the log-probs now, the backward pass once the weights are known
+            if (refModel == null) {
+                double[] pol = SequenceLogProbs.summed(pass.tokenLogProbs(r.mask()), r.mask());
+                return lossAndGradients(r, pol, precomputed, Double.NaN, s, step, scale, pass::gradients);
+            }
             // the four forward passes in two (chosen and rejected rows together); the response positions' full
             // logits, for the exact KL as well
-            INDArray pl = policy.logitRows(r.batch(), r.mask());                        // (M, V), M response tokens
+            INDArray pl = pass.logitRows(r.mask());                                     // (M, V), M response tokens
             INDArray rl = refModel.logitRows(r.batch(), r.mask());                      // (M, V)
             double[] pol = SequenceLogProbs.summed(RowLogProbs.gather(pl, r.batch(), r.mask()), r.mask());
             double[] ref = SequenceLogProbs.summed(RowLogProbs.gather(rl, r.batch(), r.mask()), r.mask());
             double kl = ExactKl.meanOverRows(pl, rl);
             pl.close();
             rl.close();
-            return lossAndGradients(r, pol, ref, kl, s, step, scale, w -> policy.gradients(r.batch(), w, null));
-        }
-        double[] ref = referenceLogps(reference, r, idx);
-        try (TrainingPass pass = policy.trainingPass(r.batch())) {                      // one forward pass: the log-probs now, the backward pass once the weights are known
-            double[] pol = SequenceLogProbs.summed(pass.tokenLogProbs(r.mask()), r.mask());
-            return lossAndGradients(r, pol, ref, Double.NaN, s, step, scale, pass::gradients);
+            return lossAndGradients(r, pol, ref, kl, s, step, scale, pass::gradients);
         }
     }
 

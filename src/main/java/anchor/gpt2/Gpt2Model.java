@@ -202,8 +202,14 @@ public final class Gpt2Model implements LanguageModel {
         int[] rows = GraphInputs.headRows(batch, targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
         INDArray h = finalHidden(batch);                                                        // (B·T, C)
-        INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
+        INDArray z = logitRows(h, rows);                                                        // (M, V)
         h.close();
+        return z;
+    }
+
+    /** The head at the given rows of the final layer norm's output h (B·T, C): (M, V). */
+    INDArray logitRows(INDArray h, int[] rows) {
+        INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
         INDArray z = Nd4j.create(compute, rows.length, config.vocabSize());                     // (M, V)
         Nd4j.gemm(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
         hm.close();

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * One forward and one backward pass of a {@link Gpt2Model}, in two steps. Opening it runs the forward pass and keeps
  * what the backward pass reads: the activations handed on to the gradient function ({@link ReusingSession}) and the
- * final layer norm's output H (B·T, C) that {@link LmHead} reads. {@link #tokenLogProbs} then gives the token log-probs
- * of that pass, and {@link #gradients} runs the LM head with the loss weights and the backward pass.
+ * final layer norm's output H (B·T, C) that {@link LmHead} reads. {@link #tokenLogProbs} (or {@link #logitRows}, every
+ * logit at the positions asked for) then reads that pass, and {@link #gradients} runs the LM head with the loss
+ * weights and the backward pass.
  *
  * <p>Why two steps: a loss whose per-token weights depend on whole sequences — DPO's ∂L/∂logp for every token of a
  * pair depends on both sequences' summed log-probs (document 3, "The DPO loss") — needs the log-probs before the
@@ -65,6 +66,14 @@ public final class TrainingPass implements AutoCloseable {
         if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
         double[] lp = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), GraphInputs.headRows(batch, targets), null, scale).logp();
         return Gpt2Model.shiftedOut(lp, batch);
+    }
+
+    /** Logits (M, V) at the real targets marked in {@code targets} (B, T−1), as {@link Gpt2Model#logitRows}, from this pass. */
+    public INDArray logitRows(int[][] targets) {
+        if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
+        int[] rows = GraphInputs.headRows(batch, targets);
+        if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
+        return model.logitRows(hidden, rows);
     }
 
     /** The backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (B, T−1), as {@link Gpt2Model#gradients}; once. */

@@ -26,6 +26,7 @@ class TrainingPassTest {
         Gpt2Model.Gradients got;
         try (TrainingPass pass = m.trainingPass(batch)) {
             assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
+            assertThat(Gpt2Weights.floats(pass.logitRows(responses))).containsExactly(Gpt2Weights.floats(m.logitRows(batch, responses)));
             got = pass.gradients(w);
             assertThatThrownBy(() -> pass.gradients(w)).isInstanceOf(AnchorException.class).hasMessageContaining("already");
         }
