@@ -43,18 +43,16 @@ public final class LogitRows {
         void read(int k, double[] into);
     }
 
-    /** Row k of a contiguous c-order FLOAT or DOUBLE matrix (anything else is copied to one first). */
+    /** Row k of a contiguous c-order FLOAT matrix, read in place; any other matrix is copied to DOUBLE first (gradient checks). */
     private static Reader reader(INDArray m) {
-        boolean dense = m.ordering() == 'c' && !m.isView() && m.offset() == 0 && m.length() == m.data().length();
-        INDArray a = dense && (m.dataType() == DataType.FLOAT || m.dataType() == DataType.DOUBLE) ? m : m.castTo(DataType.DOUBLE).dup('c');
-        int V = (int) a.size(1);
-        if (a.dataType() == DataType.DOUBLE) {
-            DoubleBuffer d = a.data().asNioDouble();
-            return (k, into) -> d.get(k * V, into, 0, V);
+        int V = (int) m.size(1);
+        if (anchor.gpt2.Gpt2Weights.flatFloat(m)) {
+            FloatBuffer f = m.data().asNioFloat();
+            return (k, into) -> {
+                for (int v = 0, at = k * V; v < V; v++) into[v] = f.get(at + v);
+            };
         }
-        FloatBuffer f = a.data().asNioFloat();
-        return (k, into) -> {
-            for (int v = 0, at = k * V; v < V; v++) into[v] = f.get(at + v);
-        };
+        DoubleBuffer d = m.castTo(DataType.DOUBLE).dup('c').data().asNioDouble();
+        return (k, into) -> d.get(k * V, into, 0, V);
     }
 }
