@@ -34,8 +34,49 @@ final class LmHead {
         double at(int row, double logp);
     }
 
-    /** logp (N) and, when weights were given, ∂L/∂H (N, C) and ∂L/∂W (V, C). */
-    record Result(double[] logp, INDArray hGrad, INDArray wGrad) {
+    /** logp (N) and, when weights were given, ∂L/∂H (N, C) and ∂L/∂W (V, C); the forward's chunks when asked to keep them. */
+    record Result(double[] logp, INDArray hGrad, INDArray wGrad, Kept kept) {
+    }
+
+    /** Bytes of (rows × vocabulary) a forward pass may keep for its backward pass (a GPT-2 DPO batch of ~1,300 response tokens). */
+    static final long KEEP_BYTES = 256L << 20;
+
+    /**
+     * A forward pass's work kept for the backward pass over the same rows: per chunk, exp(z − max) (K, V) and its row
+     * sums — what the backward pass would otherwise compute again (one GEMM and a pass of exp over every logit).
+     */
+    static final class Kept implements AutoCloseable {
+        private final int[] rows;
+        private final java.util.List<INDArray> chunks = new java.util.ArrayList<>(), sums = new java.util.ArrayList<>();
+
+        private final double[] logp;                                                           // (M) per kept row
+
+        private Kept(int[] rows) {
+            this.rows = rows;
+            this.logp = new double[rows.length];
+        }
+
+        private void keep(INDArray z, INDArray sum, double[] all, int[] rows, int from) {
+            chunks.add(z);
+            sums.add(sum);
+            for (int k = 0; k < z.rows(); k++) logp[from + k] = all[rows[from + k]];
+        }
+
+        private double logp(int m) {
+            return logp[m];
+        }
+
+        /** Whether a backward pass over {@code rows} can use it (the same rows, so the same chunks). */
+        boolean fits(int[] rows) {
+            return java.util.Arrays.equals(this.rows, rows) && chunks.size() == (rows.length + CHUNK - 1) / CHUNK;
+        }
+
+        @Override
+        public void close() {
+            chunks.forEach(INDArray::close);
+            chunks.clear();
+            sums.clear();
+        }
     }
 
     /**
@@ -48,27 +89,47 @@ final class LmHead {
      * @param scale   1/T
      */
     static Result apply(INDArray h, INDArray w, int[] targets, int[] rows, RowWeights weights, double scale) {
+        return apply(h, w, targets, rows, weights, scale, false, null);
+    }
+
+    /**
+     * @param keep    (forward pass only) keep each chunk's exp(z − max) and sums in {@link Result#kept} when they fit in
+     *                {@link #KEEP_BYTES}
+     * @param kept    (backward pass) a forward pass's kept chunks over the same rows ({@link Kept#fits}), used and freed:
+     *                the same arrays the recomputation would give, so the results are bitwise the same
+     */
+    static Result apply(INDArray h, INDArray w, int[] targets, int[] rows, RowWeights weights, double scale, boolean keep, Kept kept) {
         int N = (int) h.rows(), C = (int) h.columns(), V = (int) w.rows(), M = rows.length;
         DataType dt = h.dataType();
         double[] logp = new double[N];
         INDArray hGrad = weights == null || M < N ? null : Nd4j.create(dt, N, C);           // (N, C) when every row is computed
         INDArray wGrad = weights == null ? null : Nd4j.create(dt, V, C);
-        if (M == 0) return new Result(logp, weights == null ? null : Nd4j.create(dt, N, C), wGrad);
+        if (M == 0) return new Result(logp, weights == null ? null : Nd4j.create(dt, N, C), wGrad, null);
+        if (kept != null && !kept.fits(rows)) throw new IllegalArgumentException("kept chunks of other rows");
+        Kept keeping = keep && weights == null && kept == null && (long) M * V * dt.width() <= KEEP_BYTES ? new Kept(rows) : null;
         INDArray hm = M == N ? h : Nd4j.pullRows(h, 1, rows);                                 // (M, C) the computed rows
         INDArray gm = weights == null ? null : M == N ? hGrad : Nd4j.create(dt, M, C);        // (M, C) their ∂L/∂H
-        INDArray buffer = Nd4j.create(dt, Math.min(CHUNK, M), V);                              // (K, V), reused
-        for (int from = 0; from < M; from += CHUNK) {
+        INDArray buffer = kept != null || keeping != null ? null : Nd4j.create(dt, Math.min(CHUNK, M), V); // (K, V), reused
+        for (int from = 0, chunk = 0; from < M; from += CHUNK, chunk++) {
             int K = Math.min(CHUNK, M - from);
             INDArray hk = hm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()).dup('c'); // (K, C)
-            INDArray z = K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all()); // (K, V)
-            Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                      // z = s · H_k Wᵀ
-            INDArray max = z.max(1);                                                           // (K)
-            z.subiColumnVector(max);
-            double[] target = new double[K];
-            for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[rows[from + k]]);
-            Transforms.exp(z, false);                                                          // in place
-            INDArray sum = z.sum(1);                                                           // (K)
-            for (int k = 0; k < K; k++) logp[rows[from + k]] = target[k] - Math.log(sum.getDouble(k));
+            INDArray z, sum;                                                                   // (K, V) exp(z − max), (K)
+            if (kept != null) {
+                z = kept.chunks.get(chunk);
+                sum = kept.sums.get(chunk);
+                for (int k = 0; k < K; k++) logp[rows[from + k]] = kept.logp(from + k);
+            } else {
+                z = buffer == null ? Nd4j.create(dt, K, V) : K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all());
+                Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                  // z = s · H_k Wᵀ
+                INDArray max = z.max(1);                                                       // (K)
+                z.subiColumnVector(max);
+                double[] target = new double[K];
+                for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[rows[from + k]]);
+                Transforms.exp(z, false);                                                      // in place
+                sum = z.sum(1);                                                                // (K)
+                for (int k = 0; k < K; k++) logp[rows[from + k]] = target[k] - Math.log(sum.getDouble(k));
+                if (keeping != null) keeping.keep(z, sum, logp, rows, from);
+            }
             if (weights == null) continue;
             double[] wk = new double[K], coef = new double[K];
             for (int k = 0; k < K; k++) {
@@ -84,13 +145,14 @@ final class LmHead {
             Nd4j.gemm(z, w, gm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
             Nd4j.gemm(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k
         }
-        buffer.close();
+        if (buffer != null) buffer.close();
+        if (kept != null) kept.close();
         if (gm != null && gm != hGrad) {
             hGrad = scatterRows(gm, rows, N);                                                  // back to their places in (N, C)
             gm.close();
         }
         if (hm != h) hm.close();
-        return new Result(logp, hGrad, wGrad);
+        return new Result(logp, hGrad, wGrad, keeping);
     }
 
     /** (N, C) zeros with row k of {@code m} (M, C) at row {@code rows[k]} (copied on the Java side: one ND4J call per row is slow). */

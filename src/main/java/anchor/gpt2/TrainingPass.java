@@ -20,7 +20,8 @@ import java.util.Map;
  * pair depends on both sequences' summed log-probs (document 3, "The DPO loss") — needs the log-probs before the
  * weights exist. One pass to learn the log-probs and a second to train ran the policy's forward pass twice per step.
  * The log-probs and gradients are bitwise what that log-prob pass and {@link Gpt2Model#gradients} give: the same graph
- * ops on the same inputs, and the head asked for the same rows.
+ * ops on the same inputs, and the head asked for the same rows. When the backward pass's rows are the log-probs'
+ * rows, the head's forward work (each chunk's exp(z − max) and sums, {@link LmHead.Kept}) is not done a second time.
  */
 public final class TrainingPass implements AutoCloseable {
     private final Gpt2Model model;
@@ -31,6 +32,8 @@ public final class TrainingPass implements AutoCloseable {
     private final Map<String, INDArray> forward;
     private final INDArray hidden;                                                       // (B·T, C) ln_f output, or null without the LM head
     private final double scale;
+    private LmHead.Kept kept;                                                            // the head's forward work, for the backward pass
+    private boolean headReused;
     private boolean finished;
 
     private TrainingPass(Gpt2Model model, TokenBatch batch, Gpt2Graph graph, Map<String, INDArray> inputs, ReusingSession session,
@@ -64,8 +67,10 @@ public final class TrainingPass implements AutoCloseable {
     /** Token log-probs of this pass at the real targets marked in {@code targets} (B, T−1), 0 elsewhere (the head runs only there). */
     public double[][] tokenLogProbs(int[][] targets) {
         if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
-        double[] lp = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), GraphInputs.headRows(batch, targets), null, scale).logp();
-        return Gpt2Model.shiftedOut(lp, batch);
+        if (kept != null) kept.close();
+        LmHead.Result head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), GraphInputs.headRows(batch, targets), null, scale, true, null);
+        kept = head.kept();                                                              // used by gradients() when its rows are these
+        return Gpt2Model.shiftedOut(head.logp(), batch);
     }
 
     /** Logits (M, V) at the real targets marked in {@code targets} (B, T−1), as {@link Gpt2Model#logitRows}, from this pass. */
@@ -105,7 +110,9 @@ public final class TrainingPass implements AutoCloseable {
         double lmLoss = 0;
         if (lossWeights != null) {
             double[] w = new double[B * T];
-            head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), scale);
+            LmHead.Kept reuse = kept != null && kept.fits(rows) ? kept : null;
+            headReused = reuse != null;
+            head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), scale, false, reuse);
             if (session != null) session.reuse(forward);
             for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
             inputs.put(Gpt2Graph.OUT_GRAD, head.hGrad());
@@ -151,8 +158,14 @@ public final class TrainingPass implements AutoCloseable {
         return whole && taken.add(a) ? a : a.dup('c');
     }
 
+    /** Whether the backward pass used the head's forward work from {@link #tokenLogProbs} (for tests). */
+    boolean headReused() {
+        return headReused;
+    }
+
     /** Without the session to hand them to, the kept forward arrays are this pass's own (the gradient function recomputes them). */
     private void release() {
+        if (kept != null) kept.close();
         if (session == null && hidden != null && hidden.closeable()) hidden.close();
     }
 
@@ -161,6 +174,7 @@ public final class TrainingPass implements AutoCloseable {
     public void close() {
         if (finished) return;
         finished = true;
+        if (kept != null) kept.close();
         if (forward != null) forward.values().forEach(a -> {
             if (a.closeable()) a.close();
         });

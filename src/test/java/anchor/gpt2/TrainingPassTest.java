@@ -28,6 +28,7 @@ class TrainingPassTest {
             assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
             assertThat(Gpt2Weights.floats(pass.logitRows(responses))).containsExactly(Gpt2Weights.floats(m.logitRows(batch, responses)));
             got = pass.gradients(w);
+            assertThat(pass.headReused()).as("the head's forward work reused").isTrue();
             assertThatThrownBy(() -> pass.gradients(w)).isInstanceOf(AnchorException.class).hasMessageContaining("already");
         }
         assertThat(got.loss()).isEqualTo(want.loss());
@@ -37,6 +38,22 @@ class TrainingPassTest {
             assertThat(Gpt2Weights.floats(got.byParameter().get(p))).as(p).containsExactly(Gpt2Weights.floats(g));
             assertThat(g.amaxNumber().doubleValue()).as(p + " has a gradient").isGreaterThan(0);
         });
+    }
+
+    @Test
+    void gradientsOverOtherRowsThanTheLogProbsAreStillBitwiseTheSeparatePass() {
+        double[][] w = new double[2][5];
+        w[0][3] = -0.25;                                                                 // one response token of row 0 only
+        w[1][1] = 0.5;
+        Gpt2Model.Gradients want = m.gradients(batch, w, null);
+        Gpt2Model.Gradients got;
+        try (TrainingPass pass = m.trainingPass(batch)) {
+            pass.tokenLogProbs(responses);                                               // keeps the head's work for the response rows
+            got = pass.gradients(w);                                                     // other rows: computed afresh
+            assertThat(pass.headReused()).isFalse();
+        }
+        assertThat(got.loss()).isEqualTo(want.loss());
+        want.byParameter().forEach((p, g) -> assertThat(Gpt2Weights.floats(got.byParameter().get(p))).as(p).containsExactly(Gpt2Weights.floats(g)));
     }
 
     @Test
