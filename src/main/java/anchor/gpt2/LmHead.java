@@ -48,7 +48,6 @@ final class LmHead {
     static final class Kept implements AutoCloseable {
         private final int[] rows;
         private final java.util.List<INDArray> chunks = new java.util.ArrayList<>(), sums = new java.util.ArrayList<>();
-
         private final double[] logp;                                                           // (M) per kept row
 
         private Kept(int[] rows) {
