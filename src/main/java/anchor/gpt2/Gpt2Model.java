@@ -186,7 +186,7 @@ public final class Gpt2Model implements LanguageModel {
     public double[][] tokenLogProbs(TokenBatch batch, double temperature, int[][] targets) {
         double scale = GraphInputs.logitScale(temperature);
         INDArray h = finalHidden(batch);                                                                                  // (B·T, C)
-        int[] rows = GraphInputs.headRows(batch, targets);
+        int[] rows = batch.targetRows(targets);
         double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, null, scale).logp();                     // (B·T)
         h.close();
         return shiftedOut(lp, batch);
@@ -198,7 +198,7 @@ public final class Gpt2Model implements LanguageModel {
      * the distribution over token t+1.
      */
     public INDArray logitRows(TokenBatch batch, int[][] targets) {
-        int[] rows = GraphInputs.headRows(batch, targets);
+        int[] rows = batch.targetRows(targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
         INDArray h = finalHidden(batch);                                                        // (B·T, C)
         INDArray z = logitRows(h, rows);                                                        // (M, V)
@@ -281,7 +281,7 @@ public final class Gpt2Model implements LanguageModel {
             double w = lossWeights.at(n / T, n % T, lp);
             if (!Double.isFinite(w)) throw new anchor.AnchorException("loss weight is not finite (" + w + ")");
             return w;
-        }, lossWeights == null ? null : GraphInputs.headRows(batch, targets), scoreWeights, dropoutRng, temperature);
+        }, lossWeights == null ? null : batch.targetRows(targets), scoreWeights, dropoutRng, temperature);
     }
 
     private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, int[] rows, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {

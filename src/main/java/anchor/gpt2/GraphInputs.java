@@ -61,22 +61,6 @@ final class GraphInputs {
         return y;
     }
 
-    /**
-     * The LM head's rows (indices into B·T, ascending) for the targets marked in {@code targets} (B, T−1) that are
-     * real (both tokens not padding); a row's last position predicts nothing and is never one of them.
-     */
-    static int[] headRows(TokenBatch batch, int[][] targets) {
-        int B = batch.batchSize(), T = batch.length();
-        if (targets.length != B) throw new AnchorException("the target mask has " + targets.length + " rows but the batch has " + B);
-        int[][] real = batch.targetMask();
-        boolean[] rows = new boolean[B * T];
-        for (int b = 0; b < B; b++) {
-            if (targets[b].length != T - 1) throw new AnchorException("the target mask must have T-1 = " + (T - 1) + " columns");
-            for (int t = 0; t < T - 1; t++) rows[b * T + t] = targets[b][t] != 0 && real[b][t] != 0;
-        }
-        return LmHead.selected(rows);
-    }
-
     /** ∂L/∂logp for each of the B·T positions from (B, T−1) loss weights, checked: finite, and 0 on padding targets. */
     static double[] lmWeights(TokenBatch batch, double[][] lossWeights) {
         int B = batch.batchSize(), T = batch.length();

@@ -99,6 +99,23 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return m;
     }
 
+    /**
+     * The positions n = b·T + t (ascending) of the targets marked in {@code targets} (B, T−1) that are real (both tokens
+     * not padding): the rows the LM head computes, in the order of {@code Gpt2Model.logitRows}' rows. A row's last
+     * position predicts nothing and is never one of them.
+     */
+    public int[] targetRows(int[][] targets) {
+        int B = batchSize(), T = length();
+        if (targets.length != B) throw new AnchorException("the target mask has " + targets.length + " rows but the batch has " + B);
+        int[][] real = targetMask();
+        boolean[] rows = new boolean[B * T];
+        for (int b = 0; b < B; b++) {
+            if (targets[b].length != T - 1) throw new AnchorException("the target mask must have T-1 = " + (T - 1) + " columns");
+            for (int t = 0; t < T - 1; t++) rows[b * T + t] = targets[b][t] != 0 && real[b][t] != 0;
+        }
+        return LmHead.selected(rows);
+    }
+
     /** Position ids: cumsum(mask) − 1 on real tokens, 0 on padding. */
     public int[][] positions() {
         int[][] pos = new int[ids.length][length()];

@@ -68,7 +68,7 @@ public final class TrainingPass implements AutoCloseable {
     public double[][] tokenLogProbs(int[][] targets) {
         if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
         if (kept != null) kept.close();
-        LmHead.Result head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), GraphInputs.headRows(batch, targets), null, scale, true, null);
+        LmHead.Result head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), batch.targetRows(targets), null, scale, true, null);
         kept = head.kept();                                                              // used by gradients() when its rows are these
         return Gpt2Model.shiftedOut(head.logp(), batch);
     }
@@ -76,7 +76,7 @@ public final class TrainingPass implements AutoCloseable {
     /** Logits (M, V) at the real targets marked in {@code targets} (B, T−1), as {@link Gpt2Model#logitRows}, from this pass. */
     public INDArray logitRows(int[][] targets) {
         if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
-        int[] rows = GraphInputs.headRows(batch, targets);
+        int[] rows = batch.targetRows(targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
         return model.logitRows(hidden, rows);
     }

@@ -14,19 +14,13 @@ public final class RowLogProbs {
      */
     public static double[][] gather(INDArray rowLogits, TokenBatch batch, int[][] targets) {
         int B = batch.batchSize(), T = batch.length(), V = (int) rowLogits.size(1);
-        int[][] real = batch.targetMask();
-        int M = 0;
-        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) if (targets[b][t] != 0 && real[b][t] != 0) M++;
-        if (M != rowLogits.size(0)) throw new anchor.AnchorException("logits have " + rowLogits.size(0) + " rows for " + M + " selected targets");
-        int[] rowB = new int[M], rowT = new int[M];                                     // row k is position rowT[k] of row rowB[k]
-        for (int b = 0, k = 0; b < B; b++)
-            for (int t = 0; t < T - 1; t++) if (targets[b][t] != 0 && real[b][t] != 0) {
-                rowB[k] = b;
-                rowT[k++] = t;
-            }
+        int[] rows = batch.targetRows(targets);                                         // row k of the logits is position rows[k] = b·T + t
+        if (rows.length != rowLogits.size(0)) throw new anchor.AnchorException("logits have " + rowLogits.size(0) + " rows for " + rows.length + " selected targets");
         double[][] out = new double[B][T - 1];
-        LogitRows.forEach(rowLogits, null, (k, row, unused) -> out[rowB[k]][rowT[k]] = LogSoftmax.at(row, 0, V, batch.ids()[rowB[k]][rowT[k] + 1]));
+        LogitRows.forEach(rowLogits, null, (k, row, unused) -> {
+            int b = rows[k] / T, t = rows[k] % T;
+            out[b][t] = LogSoftmax.at(row, 0, V, batch.ids()[b][t + 1]);
+        });
         return out;
     }
-
 }
