@@ -19,6 +19,11 @@ public final class TokenSampler {
      * @param topP        1 for off, else keep the smallest set (in rank order) whose probability reaches p
      */
     public static int pick(double[] logits, double temperature, int topK, double topP, Random rng) {
+        return temperature == 0 ? argmax(logits) : pickAt(logits, temperature, topK, topP, rng.nextDouble());
+    }
+
+    /** As {@link #pick}, with the uniform draw in [0, 1) given: {@code pick} takes one from {@code rng} unless greedy. */
+    public static int pickAt(double[] logits, double temperature, int topK, double topP, double draw) {
         if (temperature == 0) return argmax(logits);
         int V = logits.length;
         double max = logits[argmax(logits)] / temperature;
@@ -35,7 +40,7 @@ public final class TokenSampler {
             int t = crossing(set, n, p, logits, topP * mass(set, n, p), false);
             if (t >= 0) n = keepUpTo(set, n, t, logits);          // the nucleus: every token ranked at or above t
         }
-        double u = rng.nextDouble() * mass(set, n, p);
+        double u = draw * mass(set, n, p);
         int t = crossing(set, n, p, logits, u, true);
         return t >= 0 ? t : lastRanked(set, n, logits);           // rounding left a sliver: the last kept token
     }

@@ -121,4 +121,30 @@ class GeneratorTest {
             }
         }
     }
+
+    @Test
+    void rowsSampledTogetherDrawWhatRowAfterRowDraws() {
+        Random logitsRng = new Random(11);
+        int B = 7, V = 3000;
+        float[] flat = new float[B * V];
+        for (int i = 0; i < flat.length; i++) flat[i] = (float) (logitsRng.nextGaussian() * 4);
+        boolean[] done = {false, true, false, false, true, false, false};
+        var logits = org.nd4j.linalg.factory.Nd4j.create(flat, new long[]{B, V}, 'c');
+        for (var s : new Generator.Settings[]{new Generator.Settings(1, 1.0, 0, 1.0, 0, true), new Generator.Settings(1, 0.8, 40, 0.9, 0, true),
+                new Generator.Settings(1, 0, 0, 1.0, 0, true)}) {
+            for (long seed = 0; seed < 5; seed++) {
+                Random rowAfterRow = new Random(seed);
+                int[] expected = new int[B];
+                for (int b = 0; b < B; b++) {
+                    double[] row = new double[V];
+                    for (int v = 0; v < V; v++) row[v] = flat[b * V + v];
+                    expected[b] = done[b] ? -1 : Generator.pick(row, s, rowAfterRow);
+                }
+                Random together = new Random(seed);
+                assertThat(Generator.pickRows(logits, done, s, together)).as("%s, seed %d", s, seed).containsExactly(expected);
+                assertThat(together.nextLong()).as("the same draws taken").isEqualTo(rowAfterRow.nextLong());
+                assertThat(Generator.pickRows(logits.dup('f'), done, s, new Random(seed))).as("f-ordered logits").containsExactly(expected);
+            }
+        }
+    }
 }
