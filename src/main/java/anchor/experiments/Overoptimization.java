@@ -9,6 +9,7 @@ import anchor.ppo.PpoExplain;
 import anchor.ppo.PpoSettings;
 import anchor.reward.RewardModel;
 import anchor.world.World;
+import anchor.world.WorldEval;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ public final class Overoptimization {
             g[p] = pick.gold();
             kl += BestOfN.klExact(List.of(drawn.get(p)), proxy[p], n) / P;
         }
-        return new BonRow(label, n, BestOfN.klBound(n), kl, mean(s), se(s), mean(g), se(g));
+        return new BonRow(label, n, BestOfN.klBound(n), kl, WorldEval.mean(s), WorldEval.se(s), WorldEval.mean(g), WorldEval.se(g)); // ≥ 2 prompts (Plan)
     }
 
     private static List<NoKl.Point> relabel(List<NoKl.Point> points, String label) {
@@ -146,17 +147,5 @@ public final class Overoptimization {
         int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    static double mean(double[] x) {
-        double m = 0;
-        for (double v : x) m += v / x.length;
-        return m;
-    }
-
-    static double se(double[] x) {
-        double m = mean(x), ss = 0;
-        for (double v : x) ss += (v - m) * (v - m);
-        return x.length < 2 ? Double.NaN : Math.sqrt(ss / (x.length - 1) / x.length);
     }
 }

@@ -83,14 +83,15 @@ public final class WorldEval {
                 distinct(samples, 1), distinct(samples, 2), new HashSet<>(samples).size() / (double) n, Math.exp(-refLogp / Math.max(1, refTokens)));
     }
 
-    static double mean(double[] x) {
+    /** The mean of {@code x}. */
+    public static double mean(double[] x) {
         double m = 0;
         for (double v : x) m += v / x.length;
         return m;
     }
 
     /** The standard error of the mean: the sample standard deviation over √n (0 for fewer than two values). */
-    static double se(double[] x) {
+    public static double se(double[] x) {
         if (x.length < 2) return 0;
         double m = mean(x), ss = 0;
         for (double v : x) ss += (v - m) * (v - m);
