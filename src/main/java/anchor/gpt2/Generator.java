@@ -159,14 +159,15 @@ public final class Generator {
     /**
      * One token for every row not {@code done} (−1 for the rest) from logits (B, V), the rows on both cores. The uniform
      * draws come from {@code rng} in row order before any row is sampled — the draws row-after-row sampling takes — so
-     * the tokens are the same. A row's softmax and selection over 50,257 tokens took about half of sampling 64 rows from the world's
-     * model on one core.
+     * the tokens are the same. A row's softmax and selection over 50,257 tokens took about half of sampling 64 rows
+     * from the world's model on one core.
      */
     static int[] pickRows(INDArray logits, boolean[] done, Settings s, Random rng) {
         int B = done.length, V = (int) logits.size(1);
         double[] draw = new double[B];
         for (int b = 0; b < B; b++) if (!done[b] && s.temperature() > 0) draw[b] = rng.nextDouble();
-        float[] flat = (logits.ordering() == 'c' && !logits.isView() ? logits : logits.dup('c')).data().asFloat();   // (B·V)
+        INDArray f = logits.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? logits : logits.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT); // FP16 logits convert exactly
+        float[] flat = (f.ordering() == 'c' && !f.isView() ? f : f.dup('c')).data().asFloat();                       // (B·V)
         int[] picked = new int[B];
         java.util.stream.IntStream.range(0, B).parallel().forEach(b -> {
             if (done[b]) {

@@ -144,6 +144,12 @@ class GeneratorTest {
                 assertThat(Generator.pickRows(logits, done, s, together)).as("%s, seed %d", s, seed).containsExactly(expected);
                 assertThat(together.nextLong()).as("the same draws taken").isEqualTo(rowAfterRow.nextLong());
                 assertThat(Generator.pickRows(logits.dup('f'), done, s, new Random(seed))).as("f-ordered logits").containsExactly(expected);
+                var half = logits.castTo(org.nd4j.linalg.api.buffer.DataType.HALF);                       // an FP16 model's logits
+                Random halfRows = new Random(seed);
+                int[] expectedHalf = new int[B];
+                for (int b = 0; b < B; b++)
+                    expectedHalf[b] = done[b] ? -1 : Generator.pick(half.getRow(b).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector(), s, halfRows);
+                assertThat(Generator.pickRows(half, done, s, new Random(seed))).as("FP16 logits").containsExactly(expectedHalf);
             }
         }
     }
