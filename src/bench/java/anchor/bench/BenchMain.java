@@ -14,6 +14,13 @@ import java.util.Collection;
  * is counted as 3× its forward.
  */
 public final class BenchMain {
+    /** The options in jvm.options at the repository root (the benchmarks run from there), as ./anchor reads them. */
+    static String[] jvmOptions() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("jvm.options")).stream()
+                .filter(l -> !l.startsWith("#")).flatMap(l -> java.util.Arrays.stream(l.trim().split("\\s+"))).filter(o -> !o.isEmpty())
+                .toArray(String[]::new);
+    }
+
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String only = args.length > 1 ? args[1] : "";   // e.g. "generate" runs only the generation benchmarks
@@ -21,7 +28,7 @@ public final class BenchMain {
                 .include("anchor\\.bench\\.(Gpt2|World)Benchmarks\\." + (only.isEmpty() ? ".*" : only))
                 .forks(1).warmupIterations(5).measurementIterations(iterations)      // 10 s of warm-up: the JIT needs ~100 small forwards to settle
                 .warmupTime(TimeValue.seconds(2)).measurementTime(TimeValue.seconds(2))
-                .jvmArgs("-Xmx6g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10", "-Dorg.bytedeco.javacpp.maxbytes=10G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G");   // as ./anchor runs
+                .jvmArgs(jvmOptions());                                               // as ./anchor runs
         for (int i = 2; i < args.length; i++) {                  // name=value pins a @Param, e.g. model=gpt2 path=cache
             String[] kv = args[i].split("=", 2);
             options.param(kv[0], kv[1]);
