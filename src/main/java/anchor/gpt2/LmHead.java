@@ -120,12 +120,18 @@ final class LmHead {
             } else {
                 z = buffer == null ? Nd4j.create(dt, K, V) : K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all());
                 Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                  // z = s · H_k Wᵀ
-                INDArray max = z.max(1);                                                       // (K)
-                z.subiColumnVector(max);
-                double[] target = new double[K];
-                for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[rows[from + k]]);
-                Transforms.exp(z, false);                                                      // in place
-                sum = z.sum(1);                                                                // (K)
+                double[] target = new double[K];                                               // z[k, y] − max
+                if (ExpRows.fits(z)) {                                                         // the same numbers, one pass, both cores
+                    int[] cols = new int[K];
+                    for (int k = 0; k < K; k++) cols[k] = targets[rows[from + k]];
+                    sum = ExpRows.apply(z, cols, target);                                      // (K); z ← exp(z − max) in place
+                } else {
+                    INDArray max = z.max(1);                                                   // (K)
+                    z.subiColumnVector(max);
+                    for (int k = 0; k < K; k++) target[k] = z.getDouble(k, targets[rows[from + k]]);
+                    Transforms.exp(z, false);                                                  // in place
+                    sum = z.sum(1);                                                            // (K)
+                }
                 for (int k = 0; k < K; k++) logp[rows[from + k]] = target[k] - Math.log(sum.getDouble(k));
                 if (keeping != null) keeping.keep(z, sum, logp, rows, from);
             }
