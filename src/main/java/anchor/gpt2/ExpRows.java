@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  * </pre>
  * Bit for bit what ND4J's {@code max(1)}, {@code subiColumnVector}, {@code exp} and {@code sum(1)} give (the same
  * float subtraction, glibc's {@code expf} through {@link FloatExp}, the sum in row order as libnd4j adds a row of a
- * block of two or more rows; {@code ExpRowsTest}), in one pass over memory instead of four ND4J calls on the
+ * block of two or more rows; {@code ExpRowsTest}, on finite logits — a row holding NaN gives a NaN sum and log-prob
+ * either way), in one pass over memory instead of four ND4J calls on the
  * world's (128, 50,257) blocks the head's element-wise work took twice its GEMM's time.
  */
 final class ExpRows {
