@@ -44,16 +44,23 @@ public final class ArmsReport {
     public static Estimate estimate(List<NoKl.Point> points, String arm, int update, String metric) {
         List<NoKl.Point> at = points.stream().filter(p -> p.arm().equals(arm) && p.update() == update).toList();
         if (at.isEmpty()) throw new AnchorException("no evaluation of " + arm + " at update " + update);
-        int n = at.size();
-        double mean = 0, sampling = 0, spread = 0;
         boolean hasSe = at.get(0).eval().containsKey(metric + "_se");
-        for (NoKl.Point p : at) {
-            mean += p.get(metric) / n;
-            if (hasSe) sampling += p.get(metric + "_se") * p.get(metric + "_se");
-        }
-        for (NoKl.Point p : at) spread += (p.get(metric) - mean) * (p.get(metric) - mean);
+        return over(at.stream().mapToDouble(p -> p.get(metric)).toArray(), hasSe ? at.stream().mapToDouble(p -> p.get(metric + "_se")).toArray() : null);
+    }
+
+    /**
+     * The mean of one metric over seeds and its standard error, the larger of the seed spread (sd / √n; none with one
+     * seed) and the sampling floor (√Σ se² / n; none when {@code ses} is null, for a metric without per-prompt errors).
+     */
+    public static Estimate over(double[] values, double[] ses) {
+        int n = values.length;
+        if (n == 0) throw new AnchorException("no values to average");
+        double mean = 0, sampling = 0, spread = 0;
+        for (double v : values) mean += v / n;
+        if (ses != null) for (double se : ses) sampling += se * se;
+        for (double v : values) spread += (v - mean) * (v - mean);
         double between = n > 1 ? Math.sqrt(spread / (n - 1) / n) : Double.NaN;
-        double floor = hasSe ? Math.sqrt(sampling) / n : Double.NaN;
+        double floor = ses != null ? Math.sqrt(sampling) / n : Double.NaN;
         double se = Double.isNaN(between) ? floor : Double.isNaN(floor) ? between : Math.max(between, floor);
         return new Estimate(mean, se, n);
     }

@@ -206,7 +206,7 @@ public final class Experiments {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Writes {@code name}.csv, .md and .png; the plot has win rate and grammatical rate against β or against the run. */
+    /** Writes {@code name}.csv, .md (every run, then {@link SeedMeans}' means over seeds) and .png; the plot has win rate and grammatical rate against β or against the run. */
     public static void write(List<Row> rows, Path out, String name, String xTitle, boolean logX) {
         try {
             Files.createDirectories(out);
@@ -227,6 +227,7 @@ public final class Experiments {
                         e.winRateVsSft(), e.winRateSe(), e.meanLength(), e.lengthSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
                         e.distinct2(), r.chosenLogpChange()));
             }
+            md.append(SeedMeans.markdown(rows));
             Files.writeString(out.resolve(name + ".csv"), csv);
             Files.writeString(out.resolve(name + ".md"), md);
             XYChart chart = new XYChartBuilder().width(800).height(450).title(name).xAxisTitle(xTitle).yAxisTitle("rate").build();
