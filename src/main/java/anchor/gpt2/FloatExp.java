@@ -3,7 +3,7 @@ package anchor.gpt2;
 /**
  * e^x in float, bit for bit the value of glibc's {@code expf} on x86-64 with FMA — the function libnd4j's float
  * {@code exp} op calls — so Java code can compute it on its own threads without changing a single result
- * (checked against ND4J's {@code exp} on all 2^32 floats once, README "Speed"; {@code ExpRowsTest} checks 44 million of
+ * (checked against ND4J's {@code exp} on all 2^32 floats once, bench/NOTES.md; {@code ExpRowsTest} checks 44 million of
  * them and the special values on every build).
  * <p>
  * The method (Szabolcs Nagy's, in glibc since 2.27): with N = 32, write x·N/ln 2 = k + r, k the nearest integer,

@@ -94,7 +94,7 @@ public final class RunLoop {
      * object is collected, and a step's large temporaries are small objects on the Java heap, so nothing prompts a
      * collection while they pile up: a GPT-2-shaped DPO run climbed about 0.4 GiB a step to an 11.0 GiB peak over 16 steps. One
      * {@code System.gc()} after a step, at most every {@value #COLLECTION_INTERVAL_SECONDS} seconds, held it at 6.4 GiB
-     * and ran no slower (README, "Memory").
+     * and ran no slower (bench/NOTES.md, "Memory").
      */
     static boolean collectionDue(long lastNanos, long nowNanos) {
         return nowNanos - lastNanos >= COLLECTION_INTERVAL_SECONDS * 1e9;
