@@ -12,7 +12,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The means over seeds of a DPO experiment's runs ({@link Experiments.Row}s with the same run label, reference, β, loss
  * and steps), each ± the standard error of {@link ArmsReport#over} — the larger of the seed spread and the evaluation's
- * sampling error — and each group's gold reward against the best group's, with the verdict (under two standard errors:
+ * sampling error — and each group's gold reward against the best trained group's (a row without β, a reference model itself, is
+ * compared but never the best), with the verdict (under two standard errors:
  * no difference). Chapter 5 quotes these tables; nothing in them is computed by hand.
  */
 final class SeedMeans {
@@ -53,8 +54,10 @@ final class SeedMeans {
     static String markdown(List<Experiments.Row> rows) {
         List<Group> groups = groups(rows);
         if (groups.stream().allMatch(g -> g.runs().size() < 2)) return "";
-        Group best = groups.get(0);
-        for (Group g : groups) if (g.gold().mean() > best.gold().mean()) best = g;
+        List<Group> trained = groups.stream().filter(g -> !Double.isNaN(g.beta())).toList();   // not a reference model's own row
+        List<Group> candidates = trained.isEmpty() ? groups : trained;
+        Group best = candidates.get(0);
+        for (Group g : candidates) if (g.gold().mean() > best.gold().mean()) best = g;
         StringBuilder b = new StringBuilder("\nMeans over seeds, each ± the larger of the seed spread (sd / √seeds) and the evaluation's sampling "
                 + "error (√Σ se² / seeds); distinct-2 and Δ log π(y_w) have the seed spread only. Gold against the best group (")
                 .append(best.label()).append("): a difference under two standard errors is no difference.\n\n")

@@ -49,6 +49,16 @@ class SeedMeansTest {
     }
 
     @Test
+    void aReferenceModelsOwnRowIsComparedButNeverTheBest() {
+        var e = new WorldEval.Report(128, 1.3, 0.2, 0.7, 0.04, 0.4, 0.07, 0.98, 0.01, 13.0, 0.5, 0.1, 0.68, 0.9, 12.0);
+        var reference = new Experiments.Row("the reference itself", "-", Double.NaN, "sigmoid", 0, 0, Double.NaN, Double.NaN, 0.04, e);
+        String md = SeedMeans.markdown(List.of(reference, row(0.1, 0, -3.0, 0.2, -5), row(0.1, 1, -2.8, 0.2, -4),
+                row(1.0, 0, 1.0, 0.2, -1), row(1.0, 1, 0.8, 0.2, -1)));
+        assertThat(md).contains("Gold against the best group (β=1.0)")
+                .contains("| the reference itself | - | - | 1 | 1.300 ± 0.200 |");
+    }
+
+    @Test
     void singleSeedRunsGetNoMeansSection() {
         assertThat(SeedMeans.markdown(List.of(row(0.1, 0, -3.0, 0.2, -5), row(1.0, 0, 1.0, 0.2, -1)))).isEmpty();
     }
