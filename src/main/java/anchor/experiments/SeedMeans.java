@@ -36,17 +36,18 @@ final class SeedMeans {
         }
     }
 
+    /** What makes runs the same setting: everything but the seed. */
+    private record Setting(String label, String reference, double beta, String loss, int steps) {
+        static Setting of(Experiments.Row r) {
+            return new Setting(r.label(), r.reference(), r.beta(), r.loss(), r.steps());
+        }
+    }
+
     static List<Group> groups(List<Experiments.Row> rows) {
-        Map<String, List<Experiments.Row>> by = new LinkedHashMap<>();
-        for (Experiments.Row r : rows) {
-            by.computeIfAbsent(r.label() + '\u0000' + r.reference() + '\u0000' + r.beta() + '\u0000' + r.loss() + '\u0000' + r.steps(),
-                    k -> new ArrayList<>()).add(r);
-        }
+        Map<Setting, List<Experiments.Row>> by = new LinkedHashMap<>();
+        for (Experiments.Row r : rows) by.computeIfAbsent(Setting.of(r), k -> new ArrayList<>()).add(r);
         List<Group> out = new ArrayList<>();
-        for (List<Experiments.Row> runs : by.values()) {
-            Experiments.Row first = runs.get(0);
-            out.add(new Group(first.label(), first.reference(), first.beta(), first.steps(), runs));
-        }
+        by.forEach((k, runs) -> out.add(new Group(k.label(), k.reference(), k.beta(), k.steps(), runs)));
         return out;
     }
 
@@ -56,8 +57,7 @@ final class SeedMeans {
         if (groups.stream().allMatch(g -> g.runs().size() < 2)) return "";
         List<Group> trained = groups.stream().filter(g -> !Double.isNaN(g.beta())).toList();   // not a reference model's own row
         List<Group> candidates = trained.isEmpty() ? groups : trained;
-        Group best = candidates.get(0);
-        for (Group g : candidates) if (g.gold().mean() > best.gold().mean()) best = g;
+        Group best = candidates.stream().max(java.util.Comparator.comparingDouble(g -> g.gold().mean())).orElseThrow();
         StringBuilder b = new StringBuilder("\nMeans over seeds, each ± the larger of the seed spread (sd / √seeds) and the evaluation's sampling "
                 + "error (√Σ se² / seeds); distinct-2 and Δ log π(y_w) have the seed spread only. Gold against the best group (")
                 .append(best.label()).append("): a difference under two standard errors is no difference.\n\n")
