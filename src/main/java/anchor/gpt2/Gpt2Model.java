@@ -210,7 +210,7 @@ public final class Gpt2Model implements LanguageModel {
     INDArray logitRows(INDArray h, int[] rows) {
         INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
         INDArray z = Nd4j.create(compute, rows.length, config.vocabSize());                     // (M, V)
-        Gemm.into(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
+        Nd4j.gemm(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
         hm.close();
         return z;
     }

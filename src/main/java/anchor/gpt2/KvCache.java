@@ -11,7 +11,7 @@ import java.util.Map;
  * stores their keys and values per layer, lets them attend to every earlier slot's cached keys and values, and runs
  * the LM head only at the last new slot. Prefill is one call with the whole left-padded prompt block; each sampled
  * token is then one call with n = 1, whose cost no longer grows with the sequence: the dense layers are one GEMM of
- * B rows each ({@link Gemm}), attention reads the cache. Same math as {@link Gpt2Graph} in eval mode (no
+ * B rows each ({@code Nd4j.gemm}), attention reads the cache. Same math as {@link Gpt2Graph} in eval mode (no
  * dropout), in FP32:
  * <pre>
  * x = wte[id] + wpe[pos]
@@ -80,7 +80,7 @@ final class KvCache {
         float[] last = new float[B * C];                                                    // (B, C)
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * n + n - 1) * C, last, b * C, C);
         INDArray head = matrix(c.lmHeadWeight());   // (V, C)
-        return Gemm.product(Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c'), head, false, true); // (B, V)
+        return Nd4j.gemm(Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c'), head, false, true); // (B, V)
     }
 
     /** Stores the new slots' k and v in the cache, then attention of their q over all real slots up to each one. */
@@ -130,7 +130,7 @@ final class KvCache {
     private float[] linear(float[] x, int rows, String prefix) {
         INDArray w = matrix(prefix + ".weight");                                           // (in, out)
         float[] bias = vector(prefix + ".bias");                                            // (out)
-        float[] y = rowMajor(Gemm.product(Nd4j.create(x, new long[]{rows, w.size(0)}, 'c'), w, false, false)); // (rows, out)
+        float[] y = rowMajor(Nd4j.gemm(Nd4j.create(x, new long[]{rows, w.size(0)}, 'c'), w, false, false)); // (rows, out)
         int out = bias.length;
         for (int r = 0; r < rows; r++) for (int o = 0; o < out; o++) y[r * out + o] += bias[o];
         return y;

@@ -119,7 +119,7 @@ final class LmHead {
                 for (int k = 0; k < K; k++) logp[rows[from + k]] = kept.logp(from + k);
             } else {
                 z = buffer == null ? Nd4j.create(dt, K, V) : K == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, K), NDArrayIndex.all());
-                Gemm.into(hk, w, z, false, true, scale, 0.0);                                  // z = s · H_k Wᵀ
+                Nd4j.gemm(hk, w, z, false, true, scale, 0.0);                                  // z = s · H_k Wᵀ
                 double[] target = new double[K];                                               // z[k, y] − max
                 if (ExpRows.fits(z)) {                                                         // the same numbers, one pass, both cores
                     int[] cols = new int[K];
@@ -147,8 +147,8 @@ final class LmHead {
                 int y = targets[rows[from + k]];
                 z.putScalar(k, y, z.getDouble(k, y) + wk[k] * scale);                          // + w·s·onehot
             }
-            Gemm.into(z, w, gm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
-            Gemm.into(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k
+            Nd4j.gemm(z, w, gm.get(NDArrayIndex.interval(from, from + K), NDArrayIndex.all()), false, false, 1.0, 0.0); // ∂L/∂H_k = G W (K, C)
+            Nd4j.gemm(z, hk, wGrad, true, false, 1.0, 1.0);                                    // ∂L/∂W += Gᵀ H_k
         }
         if (buffer != null) buffer.close();
         if (kept != null) kept.close();

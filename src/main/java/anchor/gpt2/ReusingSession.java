@@ -7,10 +7,7 @@ import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.FrameIter;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +26,6 @@ import java.util.Set;
 final class ReusingSession extends InferenceSession {
     private Map<String, INDArray> computed = Map.of();
     private long reusedOps;
-    private long directGemms;
-    /** Whether 2-D {@code matmul} and {@code matmul_bp} ops run through {@link Gemm} (tests turn it off to compare). */
-    static boolean gemmDirect = true;
     private final Map<Set<String>, Subgraph> subgraphs = new java.util.HashMap<>();
 
     /** What {@code initSubgraph} found for one set of requested variables: the graph never changes after it is built. */
@@ -53,11 +47,6 @@ final class ReusingSession extends InferenceSession {
         return reusedOps;
     }
 
-    /** {@code matmul} and {@code matmul_bp} ops run through {@link Gemm} so far (for tests). */
-    long directGemms() {
-        return directGemms;
-    }
-
     void forget() {
         computed = Map.of();
     }
@@ -69,40 +58,10 @@ final class ReusingSession extends InferenceSession {
         INDArray[] known = new INDArray[outputs.length];
         for (int i = 0; i < outputs.length; i++) {
             known[i] = computed.get(outputs[i]);
-            if (known[i] == null) {
-                INDArray[] direct = gemmDirect ? directGemm(op, ctx) : null;
-                if (direct == null) return super.doExec(op, ctx, frame, opInputs, allIterInputs, constAndPhInputs, otherPlaceholders);
-                directGemms++;
-                return ExecutionResult.createFrom(java.util.List.of(outputs), direct);
-            }
+            if (known[i] == null) return super.doExec(op, ctx, frame, opInputs, allIterInputs, constAndPhInputs, otherPlaceholders);
         }
         reusedOps++;
         return ExecutionResult.createFrom(java.util.List.of(outputs), known);
-    }
-
-    /**
-     * A 2-D {@code matmul} (y = x·w, either operand transposed) or, with neither transposed, its gradient {@code
-     * matmul_bp} (∂L/∂x = ε·wᵀ, ∂L/∂w = xᵀ·ε) computed by {@link Gemm} into the outputs the session allocated: the same
-     * bits as the op ({@code GemmTest}) without ND4J's wrapper around the GEMM. Null for every other op or array.
-     */
-    private static INDArray[] directGemm(DifferentialFunction op, OpContext ctx) {
-        boolean mmul = op.getClass() == Mmul.class, bp = op.getClass() == MmulBp.class;
-        if (!mmul && !bp) return null;
-        long[] t = ((DynamicCustomOp) op).iArgs();                                       // transpose x, y, result
-        double[] ab = ((DynamicCustomOp) op).tArgs();                                    // α, β (absent: 1, 0)
-        boolean ta = t.length > 0 && t[0] != 0, tb = t.length > 1 && t[1] != 0;
-        if (t.length > 2 && t[2] != 0 || ab.length > 0 && ab[0] != 1.0 || ab.length > 1 && ab[1] != 0.0 || bp && (ta || tb)) return null;
-        java.util.List<INDArray> in = ctx.getInputArrays(), out = ctx.getOutputArrays();
-        if (in.size() != (mmul ? 2 : 3) || out.size() != (mmul ? 1 : 2)) return null;
-        for (INDArray a : in) if (a == null || !Gemm.direct(a)) return null;
-        for (INDArray a : out) if (a == null || !Gemm.direct(a)) return null;
-        if (mmul) {
-            Gemm.into(in.get(0), in.get(1), out.get(0), ta, tb, 1.0, 0.0);                 // (M, N) = op(x)·op(w)
-        } else {
-            Gemm.into(in.get(2), in.get(1), out.get(0), false, true, 1.0, 0.0);            // ∂L/∂x (M, K) = ε·wᵀ
-            Gemm.into(in.get(0), in.get(2), out.get(1), true, false, 1.0, 0.0);            // ∂L/∂w (K, N) = xᵀ·ε
-        }
-        return out.toArray(new INDArray[0]);
     }
 
     /**
