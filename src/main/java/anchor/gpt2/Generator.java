@@ -81,6 +81,7 @@ public final class Generator {
             boolean[][] nextReal = new boolean[B][1];
             int active = 0;
             int[] picked = pickRows(logits, done, s, rng);
+            if (logits.closeable()) logits.close();                                             // freed now: its memory is reused while hot
             for (int b = 0; b < B; b++) {
                 next[b][0] = TokenBatch.PAD;
                 if (done[b]) continue;
@@ -137,6 +138,7 @@ public final class Generator {
             for (int b = 0; b < B; b++) at[b] = len[b] - 1;
             INDArray logits = model.logitsAt(new TokenBatch(ids, mask), at);                     // (B, V)
             int[] picked = pickRows(logits, done, s, rng);
+            if (logits.closeable()) logits.close();
             for (int b = 0; b < B; b++) {
                 if (done[b]) continue;
                 int next = picked[b];
@@ -167,18 +169,32 @@ public final class Generator {
         double[] draw = new double[B];
         for (int b = 0; b < B; b++) if (!done[b] && s.temperature() > 0) draw[b] = rng.nextDouble();
         INDArray f = logits.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? logits : logits.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT); // FP16 logits convert exactly
-        float[] flat = (f.ordering() == 'c' && !f.isView() ? f : f.dup('c')).data().asFloat();                       // (B·V)
+        INDArray dense = Gpt2Weights.flatFloat(f) ? f : f.dup('c');
+        java.nio.FloatBuffer flat = dense.data().asNioFloat();                                 // (B·V), read in place
         int[] picked = new int[B];
         java.util.stream.IntStream.range(0, B).parallel().forEach(b -> {
             if (done[b]) {
                 picked[b] = -1;
                 return;
             }
-            double[] row = new double[V];
-            for (int v = 0; v < V; v++) row[v] = flat[b * V + v];
-            picked[b] = TokenSampler.pickAt(row, s.temperature(), s.topK(), s.topP(), draw[b]);
+            Scratch row = Scratch.of(V);
+            for (int v = 0; v < V; v++) row.logits[v] = flat.get(b * V + v);
+            picked[b] = TokenSampler.pickAt(row.logits, s.temperature(), s.topK(), s.topP(), draw[b], row.p, row.set);
         });
+        if (dense != logits) dense.close();
+        if (f != logits && f != dense) f.close();
         return picked;
+    }
+
+    /** One thread's arrays for sampling a row: reused from row to row and step to step (a 64-row step allocated 96 MB). */
+    private record Scratch(double[] logits, double[] p, int[] set) {
+        private static final ThreadLocal<Scratch> MINE = new ThreadLocal<>();
+
+        static Scratch of(int V) {
+            Scratch s = MINE.get();
+            if (s == null || s.logits.length != V) MINE.set(s = new Scratch(new double[V], new double[V], new int[V]));
+            return s;
+        }
     }
 
     static int argmax(double[] x) {

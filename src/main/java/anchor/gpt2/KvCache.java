@@ -66,7 +66,7 @@ final class KvCache {
             System.arraycopy(positions[b], 0, flatPos, b * n, n);
             System.arraycopy(isReal[b], 0, real[b], filled, n);
         }
-        float[] x = rowMajor(GraphInputs.embed(params, DataType.FLOAT, flatIds, flatPos));  // (M, C)
+        float[] x = rowMajor(GraphInputs.embed(params, DataType.FLOAT, flatIds, flatPos), true); // (M, C)
         for (int l = 0; l < c.nLayer(); l++) {
             String h = "h." + l + ".";
             float[] qkv = linear(layerNorm(x, M, h + "ln_1"), M, h + "attn.c_attn");        // (M, 3C)
@@ -80,7 +80,10 @@ final class KvCache {
         float[] last = new float[B * C];                                                    // (B, C)
         for (int b = 0; b < B; b++) System.arraycopy(x, (b * n + n - 1) * C, last, b * C, C);
         INDArray head = matrix(c.lmHeadWeight());   // (V, C)
-        return Nd4j.gemm(Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c'), head, false, true); // (B, V)
+        INDArray h = Nd4j.create(layerNorm(last, B, "ln_f"), new long[]{B, C}, 'c');      // (B, C)
+        INDArray logits = Nd4j.gemm(h, head, false, true);                                  // (B, V)
+        h.close();
+        return logits;
     }
 
     /** Stores the new slots' k and v in the cache, then attention of their q over all real slots up to each one. */
@@ -130,7 +133,9 @@ final class KvCache {
     private float[] linear(float[] x, int rows, String prefix) {
         INDArray w = matrix(prefix + ".weight");                                           // (in, out)
         float[] bias = vector(prefix + ".bias");                                            // (out)
-        float[] y = rowMajor(Nd4j.gemm(Nd4j.create(x, new long[]{rows, w.size(0)}, 'c'), w, false, false)); // (rows, out)
+        INDArray in = Nd4j.create(x, new long[]{rows, w.size(0)}, 'c');                    // (rows, in)
+        float[] y = rowMajor(Nd4j.gemm(in, w, false, false), true);                          // (rows, out)
+        in.close();
         int out = bias.length;
         for (int r = 0; r < rows; r++) for (int o = 0; o < out; o++) y[r * out + o] += bias[o];
         return y;
@@ -163,7 +168,10 @@ final class KvCache {
         for (int i = 0; i < x.length; i++) x[i] += y[i];
     }
 
-    private static float[] rowMajor(INDArray a) {
-        return (a.ordering() == 'c' && !a.isView() ? a : a.dup('c')).data().asFloat();
+    /** The values of {@code a} in row-major order; {@code free}: close a (an array of this class's own) once read, so its memory is reused while hot. */
+    private static float[] rowMajor(INDArray a, boolean free) {
+        float[] v = (a.ordering() == 'c' && !a.isView() ? a : a.dup('c')).data().asFloat();
+        if (free && a.closeable()) a.close();
+        return v;
     }
 }

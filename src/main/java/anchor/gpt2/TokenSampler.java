@@ -24,12 +24,19 @@ public final class TokenSampler {
 
     /** As {@link #pick}, with the uniform draw in [0, 1) given: {@code pick} takes one from {@code rng} unless greedy. */
     public static int pickAt(double[] logits, double temperature, int topK, double topP, double draw) {
+        return temperature == 0 ? argmax(logits) : pickAt(logits, temperature, topK, topP, draw, new double[logits.length], new int[logits.length]);
+    }
+
+    /**
+     * As above, in the caller's scratch arrays {@code p} and {@code set} (each exactly as long as the logits; their
+     * contents are overwritten): a step of 64 rows over 50,257 tokens allocated 64 MB of them.
+     */
+    static int pickAt(double[] logits, double temperature, int topK, double topP, double draw, double[] p, int[] set) {
         if (temperature == 0) return argmax(logits);
         int V = logits.length;
+        if (p.length != V || set.length != V) throw new IllegalArgumentException("scratch arrays of " + p.length + " and " + set.length + " for " + V + " logits");
         double max = logits[argmax(logits)] / temperature;
-        double[] p = new double[V];                               // unnormalised probabilities at this temperature
-        for (int i = 0; i < V; i++) p[i] = Math.exp(logits[i] / temperature - max);
-        int[] set = new int[V];
+        for (int i = 0; i < V; i++) p[i] = Math.exp(logits[i] / temperature - max);   // unnormalised probabilities at this temperature
         for (int i = 0; i < V; i++) set[i] = i;
         int n = V;
         if (topK > 0 && topK < V) {
