@@ -296,7 +296,21 @@ public final class Gpt2Model implements LanguageModel {
      * {@link #gradients} ran two).
      */
     public TrainingPass trainingPass(TokenBatch batch) {
-        return TrainingPass.open(this, batch, true, null, null, 1.0);
+        return trainingPass(batch, 1.0);
+    }
+
+    /** As above, the log-probs (and their gradient) from logits divided by {@code temperature}. */
+    public TrainingPass trainingPass(TokenBatch batch, double temperature) {
+        return TrainingPass.open(this, batch, true, null, null, temperature);
+    }
+
+    /**
+     * The scalar head's forward pass in eval mode kept for one backward pass: its values ({@link TrainingPass#scores},
+     * what {@link #scores} gives) first, then the gradient of a loss whose weights were computed from them
+     * ({@link TrainingPass#scoreGradients}) — one forward pass where {@link #scores} and {@link #gradients} ran two.
+     */
+    public TrainingPass scorePass(TokenBatch batch) {
+        return TrainingPass.openScores(this, batch);
     }
 
     /** (B·T) head log-probs → (B, T−1), zero where the target is padding. */

@@ -41,16 +41,19 @@ final class GraphInputs {
     static Map<String, INDArray> training(Gpt2Config c, Map<String, INDArray> params, DataType dt, TokenBatch batch, Gpt2Graph g,
                                           double[][] scoreWeights, Random rng) {
         Map<String, INDArray> ph = forward(c, params, dt, batch, g, rng);
-        int B = batch.batchSize(), T = batch.length();
-        if (g.heads.score()) {
-            double[][] w = new double[B][T];
-            for (int b = 0; b < B && scoreWeights != null; b++) {
-                if (scoreWeights[b].length != T) throw new AnchorException("score weights must have T = " + T + " columns");
-                for (int t = 0; t < T; t++) w[b][t] = checked(scoreWeights[b][t], batch.mask()[b][t], "a score weight falls on a padding token");
-            }
-            ph.put(Gpt2Graph.SCORE_WEIGHTS, Nd4j.createFromArray(w).castTo(dt));
-        }
+        if (g.heads.score()) ph.put(Gpt2Graph.SCORE_WEIGHTS, scoreWeights(batch, scoreWeights, dt));
         return ph;
+    }
+
+    /** The scalar head's {@code score_weights} (B, T) = ∂L/∂score, checked: finite, and 0 on padding (null: zeros). */
+    static INDArray scoreWeights(TokenBatch batch, double[][] scoreWeights, DataType dt) {
+        int B = batch.batchSize(), T = batch.length();
+        double[][] w = new double[B][T];
+        for (int b = 0; b < B && scoreWeights != null; b++) {
+            if (scoreWeights[b].length != T) throw new AnchorException("score weights must have T = " + T + " columns");
+            for (int t = 0; t < T; t++) w[b][t] = checked(scoreWeights[b][t], batch.mask()[b][t], "a score weight falls on a padding token");
+        }
+        return Nd4j.createFromArray(w).castTo(dt);
     }
 
     /** The token each of the B·T positions predicts (row-major): ids[b][t+1], and 0 at each row's last position. */

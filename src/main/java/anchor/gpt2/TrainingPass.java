@@ -44,23 +44,36 @@ public final class TrainingPass implements AutoCloseable {
         this.inputs = inputs;
         this.session = session;
         this.forward = forward;
-        this.hidden = forward == null ? null : forward.get(Gpt2Graph.OUT);
+        this.hidden = forward == null || !graph.heads.lm() ? null : forward.get(Gpt2Graph.OUT);
         this.scale = scale;
     }
 
     /** The forward pass (dropout masks from {@code dropoutRng}, or eval mode when null); the heads the loss will use. */
     static TrainingPass open(Gpt2Model model, TokenBatch batch, boolean lmLoss, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
-        if (model.isFrozen()) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
         if (!lmLoss && scoreWeights == null) throw new anchor.AnchorException("no loss: give token log-prob weights, score weights or both");
-        double scale = lmLoss ? GraphInputs.logitScale(temperature) : 1;
-        batch.validate(model.config());
         Gpt2Graph.Heads heads = scoreWeights == null ? Gpt2Graph.Heads.LM : !lmLoss ? Gpt2Graph.Heads.SCORE : Gpt2Graph.Heads.BOTH;
+        return open(model, batch, heads, scoreWeights, dropoutRng, lmLoss ? GraphInputs.logitScale(temperature) : 1);
+    }
+
+    /**
+     * The scalar head's forward pass in eval mode, kept for one backward pass: {@link #scores} first, then
+     * {@link #scoreGradients} with weights computed from them (PPO's value loss clips each new value against the old).
+     */
+    static TrainingPass openScores(Gpt2Model model, TokenBatch batch) {
+        return open(model, batch, Gpt2Graph.Heads.SCORE, null, null, 1);
+    }
+
+    private static TrainingPass open(Gpt2Model model, TokenBatch batch, Gpt2Graph.Heads heads, double[][] scoreWeights, java.util.Random dropoutRng, double scale) {
+        if (model.isFrozen()) throw new anchor.AnchorException("the reference model is frozen: it has no trainable parameters to differentiate");
+        batch.validate(model.config());
         Gpt2Graph g = model.graph(batch.batchSize(), batch.length(), dropoutRng != null, heads);
         g.prepareGradients();
         Map<String, INDArray> ph = GraphInputs.training(model.config(), model.parameters(), model.computeType(), batch, g, scoreWeights, dropoutRng); // one set of dropout masks for both passes
-        ReusingSession session = heads.lm() ? g.gradientSession() : null;
+        boolean deferredScores = !heads.lm() && scoreWeights == null;                   // the scores are asked for before their weights exist
+        ReusingSession session = heads.lm() || deferredScores ? g.gradientSession() : null;
         // the forward pass once: its activations go on to the gradient function, which then runs only the backward
-        Map<String, INDArray> forward = !heads.lm() ? null : g.sd.output(ph, session == null ? List.of(Gpt2Graph.OUT) : g.reusableForward());
+        Map<String, INDArray> forward = !heads.lm() && !deferredScores ? null
+                : g.sd.output(ph, session != null ? g.reusableForward() : List.of(heads.lm() ? Gpt2Graph.OUT : Gpt2Graph.SCORE));
         return new TrainingPass(model, batch, g, ph, session, forward, scale);
     }
 
@@ -79,6 +92,20 @@ public final class TrainingPass implements AutoCloseable {
         int[] rows = batch.targetRows(targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
         return model.logitRows(hidden, rows);
+    }
+
+    /** The scalar head's values (B, T) of a pass opened by {@link #openScores}: what {@link Gpt2Model#scores} gives. */
+    public double[][] scores() {
+        if (graph.heads.lm() || forward == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass was not opened for the scalar head's values");
+        return forward.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    /** The backward pass of {@code loss = Σ scoreWeights[b][t] · score[b][t]} (B, T) of a pass opened by {@link #openScores}; once. */
+    public Gpt2Model.Gradients scoreGradients(double[][] scoreWeights) {
+        if (graph.heads.lm() || forward == null) throw new anchor.AnchorException("this pass was not opened for the scalar head's values");
+        if (finished) throw new anchor.AnchorException("this pass has run its backward pass already");
+        inputs.put(Gpt2Graph.SCORE_WEIGHTS, GraphInputs.scoreWeights(batch, scoreWeights, model.computeType()));
+        return backward(null, null);
     }
 
     /** The backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (B, T−1), as {@link Gpt2Model#gradients}; once. */
@@ -113,10 +140,10 @@ public final class TrainingPass implements AutoCloseable {
             LmHead.Kept reuse = kept != null && kept.fits(rows) ? kept : null;
             headReused = reuse != null;
             head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), rows, (n, lp) -> w[n] = lossWeights.at(n, lp), scale, false, reuse);
-            if (session != null) session.reuse(forward);
             for (int n = 0; n < w.length; n++) if (w[n] != 0) lmLoss += w[n] * head.logp()[n];
             inputs.put(Gpt2Graph.OUT_GRAD, head.hGrad());
         }
+        if (session != null && forward != null) session.reuse(forward);
         List<String> wanted = new java.util.ArrayList<>(List.of(graph.sd.grad(Gpt2Graph.EMB).name()));
         String scoreLoss = graph.heads.lm() ? Gpt2Graph.SCORE_LOSS : Gpt2Graph.LOSS;                         // a graph with one head names its loss LOSS
         if (graph.heads.score()) wanted.addAll(List.of(Gpt2Graph.SCORE, scoreLoss));
@@ -167,6 +194,9 @@ public final class TrainingPass implements AutoCloseable {
     private void release() {
         if (kept != null) kept.close();
         if (session == null && hidden != null && hidden.closeable()) hidden.close();
+        if (session == null && hidden == null && forward != null) forward.values().forEach(a -> {
+            if (a.closeable()) a.close();
+        });
     }
 
     /** Frees the kept forward arrays if no backward pass ran. */

@@ -5,6 +5,7 @@ import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.TokenBatch;
+import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
@@ -114,19 +115,9 @@ public final class GroupTrainer implements RunLoop.Trainer {
         double[] acc = new double[3];
         Gpt2Model.Gradients grads;
         if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
-            double[][] now = m.policy().tokenLogProbs(tb, s.temperature(), responses);        // (R, T−1)
-            double[][] w = new double[R][tb.length() - 1];
-            for (int r = 0; r < R; r++) {
-                int b = rows.get(r), P = pr[b].length;
-                PpoExplain.Explained e = ex[b];
-                double logRatio = 0;
-                for (int t = 0; t < e.responseIds().length; t++) logRatio += now[r][P - 1 + t] - e.logprobs()[t];
-                GroupMath.Clipped c = GroupMath.clipped(logRatio, adv[b], s.cliprange());
-                acc[0] += c.loss() / R;
-                acc[1] += (c.clipped() ? 1.0 : 0.0) / R;
-                for (int t = 0; t < e.responseIds().length; t++) w[r][P - 1 + t] = c.gradLogRatio() / R;
+            try (TrainingPass pass = m.policy().trainingPass(tb, s.temperature())) {          // one forward: the log-probs now, the backward pass once the weights are known
+                grads = rlooGradients(pass, pr, ex, adv, rows, responses, acc);
             }
-            grads = m.policy().gradients(tb, w, null, null, s.temperature());
         } else {                                                                               // GRPO: token ratios, k3 in the loss
             grads = m.policy().gradients(tb, (r, pos, logp) -> {
                 int b = rows.get(r), t = pos - (pr[b].length - 1);
@@ -149,6 +140,25 @@ public final class GroupTrainer implements RunLoop.Trainer {
         opt.step(m.policy().parameters(), gp);
         Optimizer.release(gp);
         for (int i = 0; i < 3; i++) sums[i] += acc[i];
+    }
+
+    /** RLOO's sequence ratios from the pass's log-probs, then its backward pass with the clipped loss's weights. */
+    private Gpt2Model.Gradients rlooGradients(TrainingPass pass, int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows,
+                                              int[][] responses, double[] acc) {
+        int R = rows.size();
+        double[][] now = pass.tokenLogProbs(responses);                                       // (R, T−1)
+        double[][] w = new double[R][now[0].length];
+        for (int r = 0; r < R; r++) {
+            int b = rows.get(r), P = pr[b].length;
+            PpoExplain.Explained e = ex[b];
+            double logRatio = 0;
+            for (int t = 0; t < e.responseIds().length; t++) logRatio += now[r][P - 1 + t] - e.logprobs()[t];
+            GroupMath.Clipped c = GroupMath.clipped(logRatio, adv[b], s.cliprange());
+            acc[0] += c.loss() / R;
+            acc[1] += (c.clipped() ? 1.0 : 0.0) / R;
+            for (int t = 0; t < e.responseIds().length; t++) w[r][P - 1 + t] = c.gradLogRatio() / R;
+        }
+        return pass.gradients(w);
     }
 
     private static double mean(double[] x) {

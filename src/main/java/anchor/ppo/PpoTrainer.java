@@ -5,6 +5,7 @@ import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
+import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
 import anchor.reference.PeriodicKl;
 import anchor.reward.RewardModel;
@@ -178,7 +179,15 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[] first = new int[R];
         for (int r = 0; r < R; r++) first[r] = batch.prompts()[rows.get(r)].length - 1;
         int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
-        double[][] v = m.value().scores(tb);                                                   // (R, T)
+        try (TrainingPass valuePass = m.sharedTrunk() ? null : m.value().scorePass(tb)) {      // a value model: one forward for its values and their gradient
+            minibatch(batch, rows, st, tb, responses, valuePass);
+        }
+    }
+
+    /** The minibatch's losses and updates; {@code valuePass} is the value model's kept forward pass (null: a shared trunk). */
+    private void minibatch(Batch batch, List<Integer> rows, PpoMetrics.Stats st, TokenBatch tb, int[][] responses, TrainingPass valuePass) {
+        int R = rows.size();
+        double[][] v = valuePass != null ? valuePass.scores() : m.value().scores(tb);          // (R, T)
         int total = 0;
         for (int b : rows) total += batch.rows()[b].responseIds().length;
         int n = total;
@@ -216,9 +225,9 @@ public final class PpoTrainer implements RunLoop.Trainer {
             policyOpt.step(m.policy().parameters(), g);
             Optimizer.release(g);
         } else {
+            var gv = valuePass.scoreGradients(sw).byParameter();
             var gp = m.policy().gradients(tb, policyWeights, responses, null, null, s.temperature()).byParameter();
             checkLoss(sum);
-            var gv = m.value().gradients(tb, null, sw, null).byParameter();
             double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
             Optimizer.clipToNorm(gp, norm, s.maxGradNorm());

@@ -57,6 +57,49 @@ class TrainingPassTest {
     }
 
     @Test
+    void atATemperatureTooTheOnePassIsBitwiseTheTwo() {
+        double[][] separate = m.tokenLogProbs(batch, 0.7, responses);
+        double[][] w = new double[2][5];
+        for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) w[b][t] = responses[b][t] * (b == 0 ? 0.375 : -0.5);
+        Gpt2Model.Gradients want = m.gradients(batch, w, null, null, 0.7);
+        Gpt2Model.Gradients got;
+        try (TrainingPass pass = m.trainingPass(batch, 0.7)) {
+            assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
+            assertThat(separate[0][3]).as("the temperature matters").isNotEqualTo(m.tokenLogProbs(batch, 1.0, responses)[0][3]);
+            got = pass.gradients(w);
+        }
+        assertThat(got.loss()).isEqualTo(want.loss());
+        want.byParameter().forEach((p, g) -> assertThat(Gpt2Weights.floats(got.byParameter().get(p))).as(p).containsExactly(Gpt2Weights.floats(g)));
+    }
+
+    @Test
+    void theScalarHeadsPassGivesTheScoresAndGradientsOfTheTwoSeparatePassesBitwise() {
+        Gpt2Model v = Gpt2Model.of(ScoreHeadTest.withHead(5));
+        TokenBatch rows = TokenBatch.padded(ScoreHeadTest.ROWS, false);
+        double[][] want = v.scores(rows);
+        double[][] sw = new double[2][5];
+        for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) sw[b][t] = rows.mask()[b][t] * (0.125 * (t + 1) - 0.3 * b);
+        Gpt2Model.Gradients wantGrads = v.gradients(rows, null, sw, null);
+        ReusingSession session = v.graph(2, 5, false, Gpt2Graph.Heads.SCORE).gradientSession();
+        long reusedBefore = session.reusedOps();
+        Gpt2Model.Gradients got;
+        try (TrainingPass pass = v.scorePass(rows)) {
+            assertThat(pass.scores()).isDeepEqualTo(want);
+            assertThatThrownBy(() -> pass.tokenLogProbs(responses)).isInstanceOf(AnchorException.class).hasMessageContaining("no LM head");
+            got = pass.scoreGradients(sw);
+            assertThatThrownBy(() -> pass.scoreGradients(sw)).isInstanceOf(AnchorException.class).hasMessageContaining("already");
+        }
+        assertThat(session.reusedOps() - reusedBefore).as("forward ops answered from the kept pass, not run again").isGreaterThan(20);
+        assertThat(got.loss()).isEqualTo(wantGrads.loss());
+        assertThat(got.scores()).isDeepEqualTo(wantGrads.scores());
+        assertThat(got.byParameter().keySet()).containsExactlyElementsOf(wantGrads.byParameter().keySet());
+        wantGrads.byParameter().forEach((p, g) -> {
+            assertThat(Gpt2Weights.floats(got.byParameter().get(p))).as(p).containsExactly(Gpt2Weights.floats(g));
+            if (!p.equals("lm_head.weight")) assertThat(g.amaxNumber().doubleValue()).as(p + " has a gradient").isGreaterThan(0);
+        });
+    }
+
+    @Test
     void aFrozenModelOpensNoPass() {
         assertThatThrownBy(() -> Gpt2Model.of(TestModels.allRandom(m.config(), 3), DataType.FLOAT, true).trainingPass(batch))
                 .isInstanceOf(AnchorException.class).hasMessageContaining("frozen");
