@@ -73,7 +73,7 @@ final class KvCache {
             float[] y = attend(qkv, l, n);                                                  // (M, C)
             addInPlace(x, linear(y, M, h + "attn.c_proj"));                                 // (M, C)
             float[] f = linear(layerNorm(x, M, h + "ln_2"), M, h + "mlp.c_fc");             // (M, I)
-            for (int i = 0; i < f.length; i++) f[i] = (float) GeluNew.value(f[i]);
+            gelu(f, M);
             addInPlace(x, linear(f, M, h + "mlp.c_proj"));                                  // (M, C)
         }
         filled += n;
@@ -127,6 +127,14 @@ final class KvCache {
                 }
             }
         return y;
+    }
+
+    /** gelu_new in place on (rows, I), the rows split over the cores when there are enough of them (fdlibm's tanh is slow). */
+    private static void gelu(float[] f, int rows) {
+        int width = f.length / rows, parts = rows * width < (1 << 14) ? 1 : Math.min(rows, Runtime.getRuntime().availableProcessors());
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
+            for (int i = part * rows / parts * width, end = (part + 1) * rows / parts * width; i < end; i++) f[i] = (float) GeluNew.value(f[i]);
+        });
     }
 
     /** x·W + b for a Conv1D layer {@code prefix} (W is (in, out)); x is (rows, in). */
