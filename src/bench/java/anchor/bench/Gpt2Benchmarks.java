@@ -4,6 +4,8 @@ import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gradients;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.train.AdamW;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -73,13 +75,13 @@ public class Gpt2Benchmarks {
             batch = randomBatch(2, 128);
             weights = new double[2][127];
             for (double[] row : weights) java.util.Arrays.fill(row, -1.0 / 254);
-            opt.step(model.parameters(), model.gradients(batch, weights, null).byParameter());
+            opt.step(model.parameters(), model.gradients(batch, Loss.tokens(weights)).byParameter());
         }
     }
 
     @Benchmark
     public double forwardBackwardAdamW(Train s) {
-        Gpt2Model.Gradients g = s.model.gradients(s.batch, s.weights, null);
+        Gradients g = s.model.gradients(s.batch, Loss.tokens(s.weights));
         s.opt.step(s.model.parameters(), g.byParameter());
         anchor.train.Optimizer.release(g.byParameter());                       // as the trainers do
         System.gc();                                                            // as RunLoop does after a step this long (one collection at most every 3 s)

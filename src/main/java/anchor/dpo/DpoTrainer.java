@@ -1,15 +1,16 @@
 package anchor.dpo;
 
+import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
-import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.TrainingPass;
 import anchor.gpt2.Gpt2Weights;
+import anchor.gpt2.Gradients;
 import anchor.gpt2.LanguageModel;
+import anchor.gpt2.TrainingPass;
 import anchor.kl.ExactKl;
-import anchor.logprobs.SequenceLogProbs;
 import anchor.logprobs.RowLogProbs;
+import anchor.logprobs.SequenceLogProbs;
 import anchor.reference.WeightDivergence;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
@@ -185,7 +186,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
      * and its gradient: ∂L/∂logp of every response token of a sequence is that sequence's ∂L/∂(summed log-prob).
      */
     private static Evaluated lossAndGradients(PairBatches.Rows r, double[] pol, double[] ref, double kl, DpoSettings s, int step, double scale,
-                                              java.util.function.Function<double[][], Gpt2Model.Gradients> backward) {
+                                              java.util.function.Function<double[][], Gradients> backward) {
         int B = pol.length / 2;
         for (double x : pol) {
             if (!Double.isFinite(x)) throw new Diverged("the policy's sequence log-prob became " + x + " at step " + step + " (is the learning rate too large?)");
@@ -206,7 +207,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
             }
         }
         if (!Double.isFinite(loss)) throw new Diverged("DPO loss became " + loss + " at step " + step);
-        Gpt2Model.Gradients g = backward.apply(w);
+        Gradients g = backward.apply(w);
         return new Evaluated(new Metrics(step, loss, rc, rr, rc - rr, acc, lc, lr, kl, Double.NaN), g.byParameter());
     }
 

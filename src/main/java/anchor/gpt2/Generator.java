@@ -135,8 +135,10 @@ public final class Generator {
             for (boolean d : done) if (!d) active++;
             if (active == 0) break;
             int[] at = new int[B];
-            for (int b = 0; b < B; b++) at[b] = len[b] - 1;
-            INDArray logits = model.logitsAt(new TokenBatch(ids, mask), at);                     // (B, V)
+            for (int b = 0; b < B; b++) at[b] = b * total + len[b] - 1;                         // the row of position len[b] − 1 in (B·total)
+            INDArray h = model.finalHidden(new TokenBatch(ids, mask));                           // (B·total, C)
+            INDArray logits = LmHead.logits(h, model.head(), at);                                // (B, V): the head at those rows only
+            h.close();
             int[] picked = pickRows(logits, done, s, rng);
             if (logits.closeable()) logits.close();
             for (int b = 0; b < B; b++) {

@@ -17,20 +17,11 @@ import java.util.Map;
  * parameters and refuses to compute gradients or run in training mode.
  */
 public final class Gpt2Model implements LanguageModel {
-    private static final int MAX_CACHED_GRAPHS = 4;
-
     private final Gpt2Config config;
     private final boolean frozen;
     private final DataType compute;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
-    private final Map<List<Object>, Gpt2Graph> graphs = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Object>, Gpt2Graph> e) {
-            if (size() <= MAX_CACHED_GRAPHS) return false;
-            e.getValue().release();
-            return true;
-        }
-    };
+    private final GraphCache graphs = new GraphCache();
 
     private Gpt2Model(Gpt2Config config, boolean frozen, DataType compute) {
         this.config = config;
@@ -130,7 +121,7 @@ public final class Gpt2Model implements LanguageModel {
 
     Gpt2Graph graph(int B, int T, boolean training, Gpt2Graph.Heads heads) {
         if (training && frozen) throw new anchor.AnchorException("a frozen model runs in eval mode only (no dropout, no gradients)");
-        return graphs.computeIfAbsent(List.of(B, T, training, heads), k -> Gpt2Graph.build(config, params, compute, B, T, training, frozen, heads));
+        return graphs.get(List.of(B, T, training, heads), () -> Gpt2Graph.build(config, params, compute, B, T, training, frozen, heads));
     }
 
     /** Whether this model has a scalar head ({@code score.weight}, as Hugging Face's {@code GPT2ForSequenceClassification}). */
@@ -161,13 +152,6 @@ public final class Gpt2Model implements LanguageModel {
     }
 
     /**
-     * What one forward+backward pass returns: the weighted loss, the token log-probs (B, T−1) if the LM head was in the
-     * loss, the scores (B, T) if the scalar head was, and ∂loss/∂parameter.
-     */
-    public record Gradients(double loss, double[][] tokenLogProbs, double[][] scores, Map<String, INDArray> byParameter) {
-    }
-
-    /**
      * Token log-probs computed in the graph: {@code [b][t] = log p(ids[b][t+1] | ids[b][..t])} for t &lt; T−1
      * (0 where the target is padding), shape (B, T−1) — the same as {@code logprobs.TokenLogProbs.gather}.
      */
@@ -189,7 +173,7 @@ public final class Gpt2Model implements LanguageModel {
         int[] rows = batch.targetRows(targets);
         double[] lp = LmHead.apply(h, head(), GraphInputs.lmTargets(batch), rows, null, scale).logp();                     // (B·T)
         h.close();
-        return shiftedOut(lp, batch);
+        return batch.perTarget(lp);
     }
 
     /**
@@ -201,22 +185,13 @@ public final class Gpt2Model implements LanguageModel {
         int[] rows = batch.targetRows(targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
         INDArray h = finalHidden(batch);                                                        // (B·T, C)
-        INDArray z = logitRows(h, rows);                                                        // (M, V)
+        INDArray z = LmHead.logits(h, head(), rows);                                            // (M, V)
         h.close();
         return z;
     }
 
-    /** The head at the given rows of the final layer norm's output h (B·T, C): (M, V). */
-    INDArray logitRows(INDArray h, int[] rows) {
-        INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
-        INDArray z = Nd4j.create(compute, rows.length, config.vocabSize());                     // (M, V)
-        Nd4j.gemm(hm, head(), z, false, true, 1.0, 0.0);                                        // z = H_m Wᵀ
-        hm.close();
-        return z;
-    }
-
     /** The final layer norm's output (B·T, C) of an eval-mode pass: what the LM head reads. */
-    private INDArray finalHidden(TokenBatch batch) {
+    INDArray finalHidden(TokenBatch batch) {
         batch.validate(config);
         Gpt2Graph g = graph(batch.batchSize(), batch.length(), false);
         return g.sd.output(GraphInputs.forward(config, params, compute, batch, g, null), Gpt2Graph.OUT).get(Gpt2Graph.OUT);
@@ -229,64 +204,16 @@ public final class Gpt2Model implements LanguageModel {
     }
 
     /**
-     * One forward and backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (see {@link Gpt2Graph}).
+     * One forward and backward pass of {@code loss} ({@link Loss}: the LM head's term, the scalar head's, or both over
+     * one trunk). The LM head runs only at the rows that have a weight, so {@link Gradients#tokenLogProbs} holds
+     * log-probs there and 0 elsewhere.
      *
-     * @param lossWeights (B, T−1): ∂L/∂logp for each predicted token; padding positions must be 0
-     * @param dropoutRng  null for eval mode (no dropout), else the source of the dropout masks
      * @return the gradients of every parameter (HF names), the embedding gradient scattered into wte and wpe
      */
-    public Gradients gradients(TokenBatch batch, double[][] lossWeights, java.util.Random dropoutRng) {
-        return gradients(batch, lossWeights, null, dropoutRng);
-    }
-
-    /**
-     * One forward and backward pass of {@code loss = Σ lossWeights[b][t]·logp[b][t] + Σ scoreWeights[b][t]·score[b][t]}:
-     * the LM head's term when {@code lossWeights} is given, the scalar head's when {@code scoreWeights} (B, T) =
-     * ∂L/∂score is given (0 on padding), both over one trunk when both are. The graph holds only the heads used.
-     */
-    public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng) {
-        return gradients(batch, lossWeights, scoreWeights, dropoutRng, 1.0);
-    }
-
-    /**
-     * As above, the token log-probs (and their gradient) from logits divided by {@code temperature}. The LM head runs
-     * only where a loss weight is not 0, so {@link Gradients#tokenLogProbs} holds log-probs there and 0 elsewhere.
-     */
-    public Gradients gradients(TokenBatch batch, double[][] lossWeights, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
-        double[] w = lossWeights == null ? null : GraphInputs.lmWeights(batch, lossWeights);
-        boolean[] rows = null;
-        if (w != null) {
-            rows = new boolean[w.length];
-            for (int n = 0; n < w.length; n++) rows[n] = w[n] != 0;
-        }
-        return gradients(batch, w == null ? null : (n, lp) -> w[n], rows == null ? null : LmHead.selected(rows), scoreWeights, dropoutRng, temperature);
-    }
-
-    /**
-     * ∂L/∂logp of one predicted token given its current log-prob: a loss whose per-token gradient depends only on
-     * that token's own log-prob (PPO's clipped surrogate) needs no separate forward pass to learn the log-probs first.
-     */
-    public interface TokenWeights {
-        double at(int b, int t, double logp);
-    }
-
-    /**
-     * One forward and backward pass with the LM head's weights asked per token ({@link TokenWeights}) at the targets
-     * marked in {@code targets} (B, T−1) that are not padding, 0 elsewhere (and not computed: a response's loss needs no
-     * log-probs of its prompt).
-     */
-    public Gradients gradients(TokenBatch batch, TokenWeights lossWeights, int[][] targets, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
-        int T = batch.length();
-        return gradients(batch, lossWeights == null ? null : (LmHead.RowWeights) (n, lp) -> {
-            double w = lossWeights.at(n / T, n % T, lp);
-            if (!Double.isFinite(w)) throw new anchor.AnchorException("loss weight is not finite (" + w + ")");
-            return w;
-        }, lossWeights == null ? null : batch.targetRows(targets), scoreWeights, dropoutRng, temperature);
-    }
-
-    private Gradients gradients(TokenBatch batch, LmHead.RowWeights lossWeights, int[] rows, double[][] scoreWeights, java.util.Random dropoutRng, double temperature) {
-        try (TrainingPass pass = TrainingPass.open(this, batch, lossWeights != null, scoreWeights, dropoutRng, temperature)) {
-            return pass.backward(lossWeights, rows);
+    public Gradients gradients(TokenBatch batch, Loss loss) {
+        Loss.HeadTerm head = loss.headTerm(batch);
+        try (TrainingPass pass = TrainingPass.open(this, batch, head != null, loss.scoreWeights(), loss.dropout(), loss.temperature())) {
+            return pass.backward(head == null ? null : head.weights(), head == null ? null : head.rows());
         }
     }
 
@@ -311,31 +238,6 @@ public final class Gpt2Model implements LanguageModel {
      */
     public TrainingPass scorePass(TokenBatch batch) {
         return TrainingPass.openScores(this, batch);
-    }
-
-    /** (B·T) head log-probs → (B, T−1), zero where the target is padding. */
-    static double[][] shiftedOut(double[] lp, TokenBatch batch) {
-        int B = batch.batchSize(), T = batch.length();
-        int[][] mask = batch.targetMask();
-        double[][] out = new double[B][T - 1];
-        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) out[b][t] = mask[b][t] == 0 ? 0 : lp[b * T + t];
-        return out;
-    }
-
-
-    /**
-     * Next-token logits (B, V) at one position per row, {@code positions[b]}: the blocks run in the graph, the head
-     * only for the rows asked for (generation needs one position per step, and the head is most of a small model's
-     * FLOPs).
-     */
-    public INDArray logitsAt(TokenBatch batch, int[] positions) {
-        INDArray h = run(batch, null, "ln_f.out").get("ln_f.out");                       // (B, T, C)
-        int B = batch.batchSize(), C = config.nEmbd();
-        INDArray rows = Nd4j.create(compute, B, C);                                      // (B, C)
-        for (int b = 0; b < B; b++) rows.putRow(b, h.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(positions[b]), org.nd4j.linalg.indexing.NDArrayIndex.all()));
-        INDArray head = head();                                                          // (V, C)
-        return rows.mmul(head.transpose());                                              // (B, V)
     }
 
     /** Per-layer activations for checks: {@code h.i.out} (B, T, C) for every block, {@code ln_f.out}, {@code logits}. */

@@ -173,6 +173,15 @@ final class LmHead {
         return Nd4j.create(out, new long[]{N, C}, 'c').castTo(m.dataType());
     }
 
+    /** The logits (M, V) at the given rows of h (N, C): z = H_rows Wᵀ, unscaled, nothing else. */
+    static INDArray logits(INDArray h, INDArray w, int[] rows) {
+        INDArray hm = Nd4j.pullRows(h, 1, rows);                                                // (M, C)
+        INDArray z = Nd4j.create(h.dataType(), rows.length, w.rows());                          // (M, V)
+        Nd4j.gemm(hm, w, z, false, true, 1.0, 0.0);                                             // z = H_m Wᵀ
+        hm.close();
+        return z;
+    }
+
     /** The indices n where {@code wanted[n]}, ascending. */
     static int[] selected(boolean[] wanted) {
         int M = 0;

@@ -116,6 +116,15 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return LmHead.selected(rows);
     }
 
+    /** A value per position n = b·T + t (the LM head's rows, (B·T)) as (B, T−1): row t of b, 0 where the target is padding. */
+    public double[][] perTarget(double[] byPosition) {
+        int B = batchSize(), T = length();
+        int[][] real = targetMask();
+        double[][] out = new double[B][T - 1];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T - 1; t++) out[b][t] = real[b][t] == 0 ? 0 : byPosition[b * T + t];
+        return out;
+    }
+
     /** Position ids: cumsum(mask) − 1 on real tokens, 0 on padding. */
     public int[][] positions() {
         int[][] pos = new int[ids.length][length()];

@@ -83,7 +83,7 @@ public final class TrainingPass implements AutoCloseable {
         if (kept != null) kept.close();
         LmHead.Result head = LmHead.apply(hidden, model.head(), GraphInputs.lmTargets(batch), batch.targetRows(targets), null, scale, true, null);
         kept = head.kept();                                                              // used by gradients() when its rows are these
-        return Gpt2Model.shiftedOut(head.logp(), batch);
+        return batch.perTarget(head.logp());
     }
 
     /** Logits (M, V) at the real targets marked in {@code targets} (B, T−1), as {@link Gpt2Model#logitRows}, from this pass. */
@@ -91,7 +91,7 @@ public final class TrainingPass implements AutoCloseable {
         if (hidden == null || finished) throw new anchor.AnchorException(finished ? "this pass has run its backward pass already" : "this pass has no LM head");
         int[] rows = batch.targetRows(targets);
         if (rows.length == 0) throw new anchor.AnchorException("no real targets asked for: nothing to compute logits at");
-        return model.logitRows(hidden, rows);
+        return LmHead.logits(hidden, model.head(), rows);
     }
 
     /** The scalar head's values (B, T) of a pass opened by {@link #openScores}: what {@link Gpt2Model#scores} gives. */
@@ -101,27 +101,25 @@ public final class TrainingPass implements AutoCloseable {
     }
 
     /** The backward pass of {@code loss = Σ scoreWeights[b][t] · score[b][t]} (B, T) of a pass opened by {@link #openScores}; once. */
-    public Gpt2Model.Gradients scoreGradients(double[][] scoreWeights) {
+    public Gradients scoreGradients(double[][] scoreWeights) {
         if (graph.heads.lm() || forward == null) throw new anchor.AnchorException("this pass was not opened for the scalar head's values");
         if (finished) throw new anchor.AnchorException("this pass has run its backward pass already");
         inputs.put(Gpt2Graph.SCORE_WEIGHTS, GraphInputs.scoreWeights(batch, scoreWeights, model.computeType()));
         return backward(null, null);
     }
 
-    /** The backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (B, T−1), as {@link Gpt2Model#gradients}; once. */
-    public Gpt2Model.Gradients gradients(double[][] lossWeights) {
-        double[] w = GraphInputs.lmWeights(batch, lossWeights);
-        boolean[] rows = new boolean[w.length];
-        for (int n = 0; n < w.length; n++) rows[n] = w[n] != 0;
-        return backward((n, lp) -> w[n], LmHead.selected(rows));
+    /** The backward pass of {@code loss = Σ lossWeights[b][t] · logp[b][t]} (B, T−1), as {@link Gpt2Model#gradients} with {@link Loss#tokens(double[][])}; once. */
+    public Gradients gradients(double[][] lossWeights) {
+        Loss.HeadTerm head = Loss.fixed(batch, lossWeights);
+        return backward(head.weights(), head.rows());
     }
 
     /** The backward pass: the LM head with these weights at these rows (null for no LM loss), then the gradient function. */
-    Gpt2Model.Gradients backward(LmHead.RowWeights lossWeights, int[] rows) {
+    Gradients backward(LmHead.RowWeights lossWeights, int[] rows) {
         if (finished) throw new anchor.AnchorException("this pass has run its backward pass already");
         finished = true;
         if ((lossWeights != null) != graph.heads.lm()) throw new anchor.AnchorException("the loss weights do not match the heads this pass was opened with");
-        Gpt2Model.Gradients g;
+        Gradients g;
         try {
             g = backwardOnce(lossWeights, rows);
         } finally {
@@ -130,7 +128,7 @@ public final class TrainingPass implements AutoCloseable {
         return g;
     }
 
-    private Gpt2Model.Gradients backwardOnce(LmHead.RowWeights lossWeights, int[] rows) {
+    private Gradients backwardOnce(LmHead.RowWeights lossWeights, int[] rows) {
         int B = batch.batchSize(), T = batch.length();
         Map<String, INDArray> params = model.parameters();
         LmHead.Result head = null;
@@ -169,10 +167,10 @@ public final class TrainingPass implements AutoCloseable {
         }
         if (head != null && gradName.get(headName) != null) grads.get(headName).addi(head.wGrad());
         GraphInputs.scatterEmbeddingGradient(out.get(graph.sd.grad(Gpt2Graph.EMB).name()), batch, grads);
-        double[][] lp = head != null ? Gpt2Model.shiftedOut(head.logp(), batch) : null;
+        double[][] lp = head != null ? batch.perTarget(head.logp()) : null;
         double[][] sc = graph.heads.score() ? out.get(Gpt2Graph.SCORE).castTo(DataType.DOUBLE).toDoubleMatrix() : null;
         double loss = lmLoss + (graph.heads.score() ? out.get(scoreLoss).getDouble(0) : 0);
-        return new Gpt2Model.Gradients(loss, lp, sc, grads);
+        return new Gradients(loss, lp, sc, grads);
     }
 
     /**

@@ -4,6 +4,8 @@ import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gradients;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
@@ -113,13 +115,13 @@ public final class GroupTrainer implements RunLoop.Trainer {
         for (int r = 0; r < R; r++) first[r] = pr[rows.get(r)].length - 1;
         int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
         double[] acc = new double[3];
-        Gpt2Model.Gradients grads;
+        Gradients grads;
         if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
             try (TrainingPass pass = m.policy().trainingPass(tb, s.temperature())) {          // one forward: the log-probs now, the backward pass once the weights are known
                 grads = rlooGradients(pass, pr, ex, adv, rows, responses, acc);
             }
         } else {                                                                               // GRPO: token ratios, k3 in the loss
-            grads = m.policy().gradients(tb, (r, pos, logp) -> {
+            grads = m.policy().gradients(tb, Loss.tokens((r, pos, logp) -> {
                 int b = rows.get(r), t = pos - (pr[b].length - 1);
                 PpoExplain.Explained e = ex[b];
                 int n = e.responseIds().length;
@@ -130,7 +132,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
                 acc[1] += (c.clipped() ? 1.0 : 0.0) / (n * R);
                 acc[2] += k.value() / (n * R);
                 return (c.gradLogRatio() + g.beta() * k.gradLogProb()) / (n * R);
-            }, responses, null, null, s.temperature());
+            }, responses).withTemperature(s.temperature()));
         }
         if (!Double.isFinite(acc[0])) throw new Diverged("the " + g.estimator() + " loss became " + acc[0]);
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> gp = grads.byParameter();
@@ -143,7 +145,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
     }
 
     /** RLOO's sequence ratios from the pass's log-probs, then its backward pass with the clipped loss's weights. */
-    private Gpt2Model.Gradients rlooGradients(TrainingPass pass, int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows,
+    private Gradients rlooGradients(TrainingPass pass, int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows,
                                               int[][] responses, double[] acc) {
         int R = rows.size();
         double[][] now = pass.tokenLogProbs(responses);                                       // (R, T−1)

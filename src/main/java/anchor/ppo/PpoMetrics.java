@@ -21,7 +21,7 @@ final class PpoMetrics {
     }
 
     /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
-    static Map<String, Object> objective(PpoTrainer.Batch batch, double beta, Judge judge) {
+    static Map<String, Object> objective(RolloutBatch batch, double beta, Judge judge) {
         Map<String, Object> row = rollouts(batch.rows(), beta, judge);
         double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
         int tokens = 0;

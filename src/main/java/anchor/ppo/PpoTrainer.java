@@ -4,6 +4,7 @@ import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
@@ -95,11 +96,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         this(m, prompts, s, controller, estimator, judge, List.of());
     }
 
-    /** One batch of rollouts after steps 1–4: the responses, their per-token quantities, whitened advantages. */
-    record Batch(int[][] prompts, PpoExplain.Explained[] rows, double[][] advantages, double[][] returns) {
-    }
-
-    Batch rollout(int step) {
+    RolloutBatch rollout(int step) {
         int B = s.batch();
         int[] idx = PairBatches.indices(prompts.size(), B, step, s.seed());
         int[][] pr = new int[B][];
@@ -108,32 +105,9 @@ public final class PpoTrainer implements RunLoop.Trainer {
         double held = Double.NaN;
         if (!periodic.due(step)) held = periodic.held();
         PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
-        if (Double.isNaN(held)) periodic.hold(meanTokenKl(rows));
-        double[][] adv = new double[B][], ret = new double[B][];
-        int[][] mask = new int[B][];
-        double[][] rewards = new double[B][];
-        for (int b = 0; b < B; b++) {
-            mask[b] = new int[rows[b].rewards().length];
-            java.util.Arrays.fill(mask[b], 1);
-            rewards[b] = rows[b].rewards();
-        }
-        if (s.whitenRewards()) rewards = PpoMath.whiten(rewards, mask, false);
-        for (int b = 0; b < B; b++) {
-            adv[b] = s.whitenRewards() ? PpoMath.gae(rewards[b], rows[b].values(), s.gamma(), s.lam()) : rows[b].advantages();
-            ret[b] = PpoMath.returns(adv[b], rows[b].values());
-        }
-        return new Batch(pr, rows, PpoMath.whiten(adv, mask, true), ret);
-    }
-
-    /** The mean per-token KL of a batch: what option 3 holds until the reference runs again. */
-    private static double meanTokenKl(PpoExplain.Explained[] rows) {
-        double sum = 0;
-        int n = 0;
-        for (PpoExplain.Explained e : rows) for (double k : e.kl()) {
-            sum += k;
-            n++;
-        }
-        return sum / n;
+        RolloutBatch batch = RolloutBatch.of(pr, rows, s);
+        if (Double.isNaN(held)) periodic.hold(batch.meanTokenKl());
+        return batch;
     }
 
     /** The {@code eval/*} metrics of the policy as it is now (what {@code evalEvery} logs before an update). */
@@ -145,7 +119,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
     @Override
     public Map<String, Object> step(int step) {
         Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? PpoMetrics.evaluate(m, evalPrompts, s, judge) : Map.of();
-        Batch batch = rollout(step);
+        RolloutBatch batch = rollout(step);
         double lr = s.lr() * (1 - (double) step / s.steps());
         policyOpt.setLearningRate(lr);
         if (valueOpt != null) valueOpt.setLearningRate(lr);
@@ -167,7 +141,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
     }
 
     /** One minibatch update of policy and value from the clipped losses. */
-    private void minibatch(Batch batch, List<Integer> rows, PpoMetrics.Stats st) {
+    private void minibatch(RolloutBatch batch, List<Integer> rows, PpoMetrics.Stats st) {
         int R = rows.size();
         int[][] seqs = new int[R][];
         for (int r = 0; r < R; r++) {
@@ -185,7 +159,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
     }
 
     /** The minibatch's losses and updates; {@code valuePass} is the value model's kept forward pass (null: a shared trunk). */
-    private void minibatch(Batch batch, List<Integer> rows, PpoMetrics.Stats st, TokenBatch tb, int[][] responses, TrainingPass valuePass) {
+    private void minibatch(RolloutBatch batch, List<Integer> rows, PpoMetrics.Stats st, TokenBatch tb, int[][] responses, TrainingPass valuePass) {
         int R = rows.size();
         double[][] v = valuePass != null ? valuePass.scores() : m.value().scores(tb);          // (R, T)
         int total = 0;
@@ -204,7 +178,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             }
         }
         // the policy's per-token gradient depends only on that token's new log-prob: asked during the pass itself
-        Gpt2Model.TokenWeights policyWeights = (r, pos, logp) -> {
+        Loss.TokenWeights policyWeights = (r, pos, logp) -> {
             int b = rows.get(r), t = pos - (batch.prompts()[b].length - 1);
             PpoExplain.Explained e = batch.rows()[b];
             if (t < 0 || t >= e.responseIds().length) return 0;                                // prompt positions: no loss
@@ -217,7 +191,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             return pl.gradLogProb() / n;
         };
         if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
-            var g = m.policy().gradients(tb, policyWeights, responses, sw, null, s.temperature()).byParameter();
+            var g = m.policy().gradients(tb, Loss.tokens(policyWeights, responses).withScores(sw).withTemperature(s.temperature())).byParameter();
             checkLoss(sum);
             double norm = Optimizer.globalNorm(g);
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
@@ -226,7 +200,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             Optimizer.release(g);
         } else {
             var gv = valuePass.scoreGradients(sw).byParameter();
-            var gp = m.policy().gradients(tb, policyWeights, responses, null, null, s.temperature()).byParameter();
+            var gp = m.policy().gradients(tb, Loss.tokens(policyWeights, responses).withTemperature(s.temperature())).byParameter();
             checkLoss(sum);
             double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
             if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);

@@ -2,6 +2,8 @@ package anchor.reference;
 
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
+import anchor.gpt2.Gradients;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.KlPenalty;
 import anchor.train.AdamW;
@@ -88,7 +90,7 @@ public final class DriftRun implements RunLoop.Trainer {
         Map<String, Object> row = new LinkedHashMap<>();
         if (step < s.steps()) {
             TokenBatch batch = data.train(step);
-            Gpt2Model.Gradients g = policy.gradients(batch, data.meanNllWeights(batch), null);
+            Gradients g = policy.gradients(batch, Loss.tokens(data.meanNllWeights(batch)));
             Optimizer.clipGlobalNorm(g.byParameter(), 1.0);
             opt.step(policy.parameters(), g.byParameter());
             Optimizer.release(g.byParameter());

@@ -4,6 +4,7 @@ import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Loss;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
@@ -105,7 +106,7 @@ public final class RewardTrainer implements RunLoop.Trainer {
             mean += v / r.length;
         }
         if (!Double.isFinite(loss)) throw new Diverged("reward-model loss became " + loss + " at step " + step);
-        var g = model.gradients(rows.batch(), null, weights, null).byParameter();
+        var g = model.gradients(rows.batch(), Loss.scores(weights)).byParameter();
         double norm = Optimizer.clipGlobalNorm(g, s.maxGradNorm());
         double lr = s.lr() * (1 - (double) step / s.steps());
         opt.setLearningRate(lr);

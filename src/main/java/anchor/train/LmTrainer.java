@@ -2,6 +2,8 @@ package anchor.train;
 
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gradients;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,7 +91,7 @@ public final class LmTrainer implements RunLoop.Trainer {
     public Map<String, Object> step(int step) {
         TokenBatch batch = data.at(step);
         Random dropoutRng = dropout ? new Random(s.seed() * 1_000_003L + step) : null;
-        Gpt2Model.Gradients g = model.gradients(batch, meanNllWeights(batch), dropoutRng);
+        Gradients g = model.gradients(batch, Loss.tokens(meanNllWeights(batch)).withDropout(dropoutRng));
         if (!Double.isFinite(g.loss())) throw new Diverged("loss became " + g.loss() + " at step " + step);
         double norm = Optimizer.clipGlobalNorm(g.byParameter(), s.maxGradNorm());
         double lr = schedule.lr(step);

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ForwardReuseTest {
     private final Gpt2Config config = new Gpt2Config(2, 2, 16, 16, Gpt2Config.GPT2_VOCAB, 32, 1e-5, true, 0.1, 0.1, 0.1, 0.02);
 
-    private Gpt2Model.Gradients pass(Gpt2Model m, TokenBatch batch, double[][] w, double[][] scores, long dropoutSeed) {
-        return m.gradients(batch, w, scores, new Random(dropoutSeed));
+    private Gradients pass(Gpt2Model m, TokenBatch batch, double[][] w, double[][] scores, long dropoutSeed) {
+        return m.gradients(batch, new Loss(w, null, null, scores, new Random(dropoutSeed), 1.0));
     }
 
     @Test
@@ -27,12 +27,12 @@ class ForwardReuseTest {
         Gpt2Model m = Gpt2Model.of(Gpt2Init.random(config, 3), DataType.FLOAT, false);
         TokenBatch batch = TokenBatch.padded(new int[][]{{5, 9, 11, 2, 40, 7}, {3, 1, 4}}, true);
         double[][] w = {{0.3, -0.2, 0.5, 0.1, -0.4}, {0, 0, 0, 0.7, -0.1}};
-        Gpt2Model.Gradients once = pass(m, batch, w, null, 11);
+        Gradients once = pass(m, batch, w, null, 11);
         ReusingSession session = m.graph(2, 6, true).gradientSession();
         assertThat(session).as("this thread's gradient session").isNotNull();
         assertThat(session.reusedOps()).as("forward ops answered from the first pass").isGreaterThan(20);
 
-        AtomicReference<Gpt2Model.Gradients> twice = new AtomicReference<>();
+        AtomicReference<Gradients> twice = new AtomicReference<>();
         Thread other = new Thread(() -> twice.set(pass(m, batch, w, null, 11)));
         other.start();
         other.join();

@@ -29,7 +29,7 @@ class Gpt2GradientTest {
         Random r = new Random(1);
         double[][] w = new double[2][4];
         for (int b = 0; b < 2; b++) for (int t = 0; t < 4; t++) w[b][t] = mask[b][t] * r.nextGaussian();
-        Gpt2Model.Gradients g = m.gradients(batch, w, null);
+        Gradients g = m.gradients(batch, Loss.tokens(w));
         assertThat(g.loss()).isCloseTo(weightedLoss(m, batch, w), org.assertj.core.data.Offset.offset(1e-9));
 
         String[] names = {"wte.weight", "wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.attn.c_attn.weight",
@@ -59,7 +59,7 @@ class Gpt2GradientTest {
         assertThat(ref.trainableParameterCount()).isZero();
         assertThat(policy.trainableParameterCount()).isEqualTo(TestModels.tiny().parameterCount());
         TokenBatch batch = TokenBatch.of(1, 2, 3);
-        assertThatThrownBy(() -> ref.gradients(batch, new double[][]{{1, 1}}, null)).isInstanceOf(AnchorException.class).hasMessageContaining("frozen");
+        assertThatThrownBy(() -> ref.gradients(batch, Loss.tokens(new double[][]{{1, 1}}))).isInstanceOf(AnchorException.class).hasMessageContaining("frozen");
         assertThatThrownBy(() -> ref.logitsTraining(batch, new Random(0))).hasMessageContaining("eval mode only");
         assertThat(ref.logits(batch).equals(policy.logits(batch))).isTrue();
     }
@@ -70,8 +70,19 @@ class Gpt2GradientTest {
         Gpt2Model direct = Gpt2Model.frozen(w), viaCopy = Gpt2Model.of(w).frozenCopy();
         assertThat(direct.trainableParameterCount()).isZero();
         TokenBatch batch = TokenBatch.of(1, 2, 3);
-        assertThatThrownBy(() -> direct.gradients(batch, new double[][]{{1, 1}}, null)).hasMessageContaining("frozen");
+        assertThatThrownBy(() -> direct.gradients(batch, Loss.tokens(new double[][]{{1, 1}}))).hasMessageContaining("frozen");
         assertThat(direct.logits(batch).equals(viaCopy.logits(batch))).isTrue();
         assertThat(direct.parameterBytes()).isEqualTo(viaCopy.parameterBytes());
+    }
+
+    @Test
+    void aLossWithNoTermOrWithTwoTokenTermsIsRefusedInOneLine() {
+        assertThatThrownBy(() -> Loss.scores(null)).isInstanceOf(AnchorException.class).hasMessageContaining("no loss");
+        assertThatThrownBy(() -> new Loss(new double[][]{{1}}, (b, t, lp) -> 1, new int[][]{{1}}, null, null, 1.0))
+                .isInstanceOf(AnchorException.class).hasMessageContaining("not both");
+        assertThatThrownBy(() -> Loss.tokens((b, t, lp) -> 1, null)).isInstanceOf(AnchorException.class).hasMessageContaining("targets");
+        Gpt2Model m = Gpt2Model.of(TestModels.allRandom(TestModels.tiny(), 8));
+        assertThatThrownBy(() -> m.gradients(TokenBatch.of(1, 2, 3), Loss.tokens(new double[][]{{1}})))
+                .isInstanceOf(AnchorException.class).hasMessageContaining("T-1 = 2 columns");
     }
 }

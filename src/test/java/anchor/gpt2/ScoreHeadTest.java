@@ -63,7 +63,7 @@ class ScoreHeadTest {
         double[][] w = new double[2][batch.length()];
         w[0][4] = 0.7;   // the last real token of row 0
         w[1][1] = -1.3;  // the last real token of row 1
-        Gpt2Model.Gradients g = m.gradients(batch, null, w, null);
+        Gradients g = m.gradients(batch, Loss.scores(w));
         assertThat(g.loss()).isCloseTo(scoreLoss(m, batch, w), within(1e-9));
         assertThat(g.tokenLogProbs()).as("no LM head in a score-only loss").isNull();
         String[] names = {"score.weight", "score.weight", "wte.weight", "wpe.weight", "h.0.attn.c_attn.weight", "h.1.mlp.c_proj.bias", "ln_f.weight"};
@@ -88,9 +88,9 @@ class ScoreHeadTest {
             for (int t = 0; t < lw[b].length; t++) lw[b][t] = mask[b][t] * r.nextGaussian();
             for (int t = 0; t < sw[b].length; t++) sw[b][t] = batch.mask()[b][t] * r.nextGaussian();
         }
-        var lm = m.gradients(batch, lw, null, null).byParameter();
-        var score = m.gradients(batch, null, sw, null).byParameter();
-        var both = m.gradients(batch, lw, sw, null);
+        var lm = m.gradients(batch, Loss.tokens(lw)).byParameter();
+        var score = m.gradients(batch, Loss.scores(sw)).byParameter();
+        var both = m.gradients(batch, Loss.tokens(lw).withScores(sw));
         for (String k : new String[]{"wte.weight", "h.0.attn.c_attn.weight", "ln_f.bias", "score.weight"}) {
             INDArray sum = lm.get(k).add(score.get(k));
             assertThat(both.byParameter().get(k).sub(sum).amaxNumber().doubleValue()).as(k).isLessThan(1e-12);

@@ -38,12 +38,12 @@ class SelectedTargetsTest {
     void lazyWeightsAreAskedOnlyAtTheSelectedTargetsAndGiveTheSameGradient() {
         double[][] w = {{0, 0, 0.3, -0.7, 0.2}, {0, 1.1, 0, 0, 0}};
         List<String> asked = new ArrayList<>();
-        var lazy = m.gradients(batch, (b, t, lp) -> {
+        var lazy = m.gradients(batch, Loss.tokens((b, t, lp) -> {
             asked.add(b + "," + t);
             return w[b][t];
-        }, responses, null, null, 0.7);
+        }, responses).withTemperature(0.7));
         assertThat(asked).containsExactly("0,2", "0,3", "0,4", "1,1");
-        var eager = m.gradients(batch, w, null, null, 0.7);
+        var eager = m.gradients(batch, Loss.tokens(w).withTemperature(0.7));
         assertThat(lazy.loss()).isCloseTo(eager.loss(), within(1e-12));
         for (String p : List.of("wte.weight", "h.0.attn.c_attn.weight", "ln_f.bias", "wpe.weight")) {
             double diff = lazy.byParameter().get(p).sub(eager.byParameter().get(p)).amaxNumber().doubleValue();

@@ -22,8 +22,8 @@ class TrainingPassTest {
         double[][] separate = m.tokenLogProbs(batch, 1.0, responses);
         double[][] w = new double[2][5];
         for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) w[b][t] = responses[b][t] * (b == 0 ? -0.25 : 0.5);
-        Gpt2Model.Gradients want = m.gradients(batch, w, null);
-        Gpt2Model.Gradients got;
+        Gradients want = m.gradients(batch, Loss.tokens(w));
+        Gradients got;
         try (TrainingPass pass = m.trainingPass(batch)) {
             assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
             assertThat(Gpt2Weights.floats(pass.logitRows(responses))).containsExactly(Gpt2Weights.floats(m.logitRows(batch, responses)));
@@ -45,8 +45,8 @@ class TrainingPassTest {
         double[][] w = new double[2][5];
         w[0][3] = -0.25;                                                                 // one response token of row 0 only
         w[1][1] = 0.5;
-        Gpt2Model.Gradients want = m.gradients(batch, w, null);
-        Gpt2Model.Gradients got;
+        Gradients want = m.gradients(batch, Loss.tokens(w));
+        Gradients got;
         try (TrainingPass pass = m.trainingPass(batch)) {
             pass.tokenLogProbs(responses);                                               // keeps the head's work for the response rows
             got = pass.gradients(w);                                                     // other rows: computed afresh
@@ -61,8 +61,8 @@ class TrainingPassTest {
         double[][] separate = m.tokenLogProbs(batch, 0.7, responses);
         double[][] w = new double[2][5];
         for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) w[b][t] = responses[b][t] * (b == 0 ? 0.375 : -0.5);
-        Gpt2Model.Gradients want = m.gradients(batch, w, null, null, 0.7);
-        Gpt2Model.Gradients got;
+        Gradients want = m.gradients(batch, Loss.tokens(w).withTemperature(0.7));
+        Gradients got;
         try (TrainingPass pass = m.trainingPass(batch, 0.7)) {
             assertThat(pass.tokenLogProbs(responses)).isDeepEqualTo(separate);
             assertThat(separate[0][3]).as("the temperature matters").isNotEqualTo(m.tokenLogProbs(batch, 1.0, responses)[0][3]);
@@ -79,10 +79,10 @@ class TrainingPassTest {
         double[][] want = v.scores(rows);
         double[][] sw = new double[2][5];
         for (int b = 0; b < 2; b++) for (int t = 0; t < 5; t++) sw[b][t] = rows.mask()[b][t] * (0.125 * (t + 1) - 0.3 * b);
-        Gpt2Model.Gradients wantGrads = v.gradients(rows, null, sw, null);
+        Gradients wantGrads = v.gradients(rows, Loss.scores(sw));
         ReusingSession session = v.graph(2, 5, false, Gpt2Graph.Heads.SCORE).gradientSession();
         long reusedBefore = session.reusedOps();
-        Gpt2Model.Gradients got;
+        Gradients got;
         try (TrainingPass pass = v.scorePass(rows)) {
             assertThat(pass.scores()).isDeepEqualTo(want);
             assertThatThrownBy(() -> pass.tokenLogProbs(responses)).isInstanceOf(AnchorException.class).hasMessageContaining("no LM head");

@@ -1,6 +1,7 @@
 package anchor.ppo;
 
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.testing.FiniteDifferences;
 import anchor.testing.TestModels;
@@ -39,7 +40,7 @@ class PpoGradientTest {
                 if (pl.clipped()) clipped++;
             }
         assertThat(clipped).as("the example exercises both branches").isBetween(1, 3);
-        var g = m.gradients(batch, w, null, null, T);
+        var g = m.gradients(batch, Loss.tokens(w).withTemperature(T));
         assertThat(g.tokenLogProbs()[0][2]).isCloseTo(lp0[0][2], within(1e-12));
         double byHand = anchor.logprobs.TokenLogProbs.gather(m.logits(batch).div(T), batch)[0][2];
         assertThat(lp0[0][2]).as("the graph's log-probs are log softmax(logits / T)").isCloseTo(byHand, within(1e-9))

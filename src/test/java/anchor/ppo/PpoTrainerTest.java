@@ -85,7 +85,7 @@ class PpoTrainerTest {
         PpoTrainer t = trainer(S.withKlEvery(2));
         t.step(0);
         t.step(1);   // held: step 0's mean, over a moved policy
-        PpoTrainer.Batch fresh = t.rollout(2), held = t.rollout(3);
+        RolloutBatch fresh = t.rollout(2), held = t.rollout(3);
         double mean = 0;
         int n = 0;
         for (var e : fresh.rows()) for (double k : e.kl()) {

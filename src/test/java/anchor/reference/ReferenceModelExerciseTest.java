@@ -3,6 +3,7 @@ package anchor.reference;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.testing.TestModels;
 import anchor.train.Sgd;
@@ -23,7 +24,7 @@ class ReferenceModelExerciseTest {
         assertThat(ref.trainableParameterCount()).isZero();
         assertThat(ref.inEvalMode()).isTrue();
         TokenBatch batch = TokenBatch.of(1, 2, 3, 4);
-        var g = policy.gradients(batch, new double[][]{{-1, -1, -1}}, null);
+        var g = policy.gradients(batch, Loss.tokens(new double[][]{{-1, -1, -1}}));
         new Sgd(0.1).step(policy.parameters(), g.byParameter());
         assertThat(ref.parameter("h.0.attn.c_attn.weight")).isEqualTo(w.get("h.0.attn.c_attn.weight"));
         assertThat(policy.parameter("h.0.attn.c_attn.weight")).isNotEqualTo(w.get("h.0.attn.c_attn.weight"));

@@ -3,6 +3,7 @@ package anchor.reference;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.testing.Comparator;
 import anchor.testing.TestModels;
@@ -31,7 +32,7 @@ class ReferenceModelTest {
         TokenBatch batch = data().train(0);
         AdamW opt = AdamW.standard(1e-2);
         for (int i = 0; i < 3; i++) {
-            var g = policy.gradients(batch, data().meanNllWeights(batch), null);
+            var g = policy.gradients(batch, Loss.tokens(data().meanNllWeights(batch)));
             opt.step(policy.parameters(), g.byParameter());
         }
         Gpt2Weights after = reference.weights(), trained = policy.weights();

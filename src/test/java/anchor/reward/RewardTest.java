@@ -5,6 +5,7 @@ import anchor.data.PreferenceBatch;
 import anchor.data.PreferencePair;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.testing.FiniteDifferences;
 import anchor.testing.TestModels;
@@ -77,7 +78,7 @@ class RewardTest {
             w[i][RewardModel.lastReal(batch.batch(), i)] = res.gradChosen() / 3;
             w[3 + i][RewardModel.lastReal(batch.batch(), 3 + i)] = res.gradRejected() / 3;
         }
-        var g = m.gradients(batch.batch(), null, w, null).byParameter();
+        var g = m.gradients(batch.batch(), Loss.scores(w)).byParameter();
         String[] names = {"score.weight", "wte.weight", "h.0.mlp.c_fc.weight", "ln_f.bias"};
         long[][] at = {{0, 2}, {464, 1}, {3, 7}, {5}};
         for (int i = 0; i < names.length; i++) {

@@ -3,6 +3,7 @@ package anchor.train;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.testing.TestModels;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +48,7 @@ class RunLoopTest {
                 throw new IllegalStateException("killed");
             }
             TokenBatch b = TokenBatch.of(1 + step % 5, 2, 3, 4);
-            var g = model.gradients(b, LmTrainer.meanNllWeights(b), null);
+            var g = model.gradients(b, Loss.tokens(LmTrainer.meanNllWeights(b)));
             opt.step(model.parameters(), g.byParameter());
             counter++;
             Map<String, Object> row = new LinkedHashMap<>();
