@@ -11,17 +11,22 @@ public final class KlEstimators {
     public enum Estimator {
         K1, K2, K3;
 
-        /**
-         * Contract, with l = log π(x) − log π_ref(x) for x sampled from π: K1 → l; K2 → l²/2;
-         * K3 → (e^{−l} − 1) + l, computed accurately for small l (see {@code Math.expm1}). K3 is never negative.
-         */
+        /** With l = log π(x) − log π_ref(x) for x sampled from π: K1 → l; K2 → l²/2; K3 → {@link #k3} (yours). */
         public double of(double logRatio) {
             return switch (this) {
                 case K1 -> logRatio;
                 case K2 -> 0.5 * logRatio * logRatio;
-                case K3 -> throw new UnsupportedOperationException("Exercise 2.4: implement the k3 estimator");
+                case K3 -> k3(logRatio);
             };
         }
+    }
+
+    /**
+     * Contract: k3 = (e^{−l} − 1) + l for l = log π(x) − log π_ref(x), computed accurately for small l (see
+     * {@code Math.expm1}); never negative. Estimator.K3 and GRPO's penalty (GroupMath.k3) call it.
+     */
+    public static double k3(double logRatio) {
+        throw new UnsupportedOperationException("Exercise 2.4: implement KlEstimators.k3");
     }
 
     /** Exact KL(p‖r) between two next-token distributions given by their logits (given). */

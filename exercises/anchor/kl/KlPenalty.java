@@ -27,9 +27,4 @@ public final class KlPenalty {
     public static double objective(double reward, double beta, double sequenceKl) {
         throw new UnsupportedOperationException("Exercise 2.3: implement KlPenalty.objective");
     }
-
-    /** Contract: r[t] = −β·kl[t], plus the reward added at the last token; empty input → AnchorException. */
-    public static double[] shapedRewards(double[] perTokenKl, double reward, double beta) {
-        throw new UnsupportedOperationException("Exercise 2.3: implement KlPenalty.shapedRewards");
-    }
 }

@@ -19,8 +19,8 @@ public final class TokenLogProbs {
         throw new UnsupportedOperationException("Exercise 2.2: implement TokenLogProbs.gather");
     }
 
-    /** Contract: (B, T−1), 1 where both token t (the context end) and token t+1 (the target) are real, else 0. */
+    /** Given: (B, T−1), 1 where both token t (the context end) and token t+1 (the target) are real, else 0. */
     public static int[][] targetMask(TokenBatch batch) {
-        throw new UnsupportedOperationException("Exercise 2.2: implement TokenLogProbs.targetMask");
+        return batch.targetMask();
     }
 }

@@ -1,6 +1,7 @@
 package anchor.ppo;
 
 import anchor.AnchorException;
+import anchor.kl.KlEstimators;
 
 /**
  * EXERCISE 6.4 — the critic-free baselines: RLOO's leave-one-out and GRPO's group standardisation, the clipped term
@@ -45,8 +46,8 @@ public final class GroupMath {
     }
 
     /**
-     * Contract: with d = refLogp − logp, value = e^d − d − 1 (zero where π = π_ref, positive elsewhere) and
-     * gradLogProb = ∂value/∂logp. Compute e^d − 1 without losing precision for small d.
+     * Contract: with d = refLogp − logp, value = e^d − d − 1, which is KlEstimators.k3 at l = logp − refLogp (exercise
+     * 2.4: call it), and gradLogProb = ∂value/∂logp. Compute e^d − 1 without losing precision for small d.
      */
     public static K3 k3(double logp, double refLogp) {
         throw new UnsupportedOperationException("exercise 6.4: implement GroupMath.k3");

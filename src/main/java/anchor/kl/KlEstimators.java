@@ -21,9 +21,14 @@ public final class KlEstimators {
             return switch (this) {
                 case K1 -> logRatio;
                 case K2 -> 0.5 * logRatio * logRatio;
-                case K3 -> Math.expm1(-logRatio) + logRatio;
+                case K3 -> k3(logRatio);
             };
         }
+    }
+
+    /** k3 = (e^{−l} − 1) + l for l = log π(x) − log π_ref(x): unbiased for KL(π‖π_ref) and never negative (e^u ≥ 1 + u). */
+    public static double k3(double logRatio) {
+        return Math.expm1(-logRatio) + logRatio;
     }
 
     /** Exact KL(p‖r) between two next-token distributions given by their logits. */

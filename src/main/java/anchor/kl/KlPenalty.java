@@ -8,7 +8,7 @@ import anchor.AnchorException;
  * <pre>
  * kl[t]       = log π(y_t | y_&lt;t) − log π_ref(y_t | y_&lt;t)           (the k1 estimator, per token)
  * objective   = reward − β · Σ_t kl[t]                                   (document 1, "Enter the Reference Model")
- * shaped r_t  = −β · kl[t]  (+ reward on the last response token)       (the per-token reward PPO optimises)
+ * (the per-token rewards PPO optimises, −β·kl[t] plus the score on the last token, are PpoMath.shapedRewards)
  * </pre>
  */
 public final class KlPenalty {
@@ -48,16 +48,6 @@ public final class KlPenalty {
     public static double objective(double reward, double beta, double sequenceKl) {
         checkBeta(beta);
         return reward - beta * sequenceKl;
-    }
-
-    /** The per-token rewards PPO optimises: −β·kl[t] at every response token, plus the scalar reward at the last. */
-    public static double[] shapedRewards(double[] perTokenKl, double reward, double beta) {
-        checkBeta(beta);
-        if (perTokenKl.length == 0) throw new AnchorException("empty response: no token to reward");
-        double[] r = new double[perTokenKl.length];
-        for (int t = 0; t < r.length; t++) r[t] = -beta * perTokenKl[t];
-        r[r.length - 1] += reward;
-        return r;
     }
 
     static void checkBeta(double beta) {

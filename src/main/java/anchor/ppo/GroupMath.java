@@ -1,6 +1,7 @@
 package anchor.ppo;
 
 import anchor.AnchorException;
+import anchor.kl.KlEstimators;
 
 /**
  * The two critic-free estimators as pure functions: G responses to each prompt stand in for the value model's
@@ -68,7 +69,7 @@ public final class GroupMath {
 
     public static K3 k3(double logp, double refLogp) {
         double d = refLogp - logp;
-        return new K3(Math.expm1(d) - d, -Math.expm1(d));
+        return new K3(KlEstimators.k3(logp - refLogp), -Math.expm1(d));   // value: exercise 2.4's k3; ∂/∂logp (e^d − d − 1) = 1 − e^d
     }
 
     private static void checkGroups(int n, int g) {

@@ -95,7 +95,7 @@ public final class PpoMath {
         double v2 = Math.max(oldValue - clip, Math.min(oldValue + clip, value));
         double l1 = (value - ret) * (value - ret), l2 = (v2 - ret) * (v2 - ret);
         boolean useClipped = l2 > l1;
-        double grad = useClipped ? (v2 == value ? (value - ret) : 0) : (value - ret);
-        return new ValueLoss(0.5 * Math.max(l1, l2), grad, useClipped);
+        // l2 > l1 needs v2 ≠ value, so the clipped branch is flat (∂v2/∂value = 0 outside the band)
+        return new ValueLoss(0.5 * Math.max(l1, l2), useClipped ? 0 : value - ret, useClipped);
     }
 }

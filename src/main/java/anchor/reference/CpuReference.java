@@ -6,6 +6,7 @@ import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
 import anchor.gpt2.PlainGpt2;
 import anchor.gpt2.TokenBatch;
+import anchor.logprobs.LogSoftmax;
 
 /**
  * Document 1, "The Memory Problem", option 2: a reference that runs on the CPU whatever ND4J's backend is. Its
@@ -50,8 +51,7 @@ public final class CpuReference implements LanguageModel {
             int[] ids = java.util.Arrays.copyOfRange(batch.ids()[b], first, last + 1);
             double[][] logits = engine.logits(ids);
             for (int i = 0; i + 1 < ids.length; i++) {
-                if (temperature != 1) for (int v = 0; v < logits[i].length; v++) logits[i][v] /= temperature;
-                out[b][first + i] = anchor.logprobs.LogSoftmax.at(logits[i], 0, logits[i].length, ids[i + 1]);
+                out[b][first + i] = LogSoftmax.at(logits[i], 0, logits[i].length, ids[i + 1], temperature);
             }
         }
         return out;

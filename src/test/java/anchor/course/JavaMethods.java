@@ -112,6 +112,9 @@ public final class JavaMethods {
         if (e < 0 || s == e) return null;
         String name = src.substring(s + 1, e + 1);
         if (Set.of("if", "for", "while", "switch", "catch", "synchronized", "new").contains(name)) return null;
+        int w = previousCode(src, code, s), v = w;
+        while (v >= 0 && Character.isJavaIdentifierPart(src.charAt(v))) v--;
+        if (w >= 0 && src.substring(v + 1, w + 1).equals("record")) return null;          // a record's header, not a method
         return new Method(name, empty ? 0 : commas + 1, open, close);
     }
 
@@ -169,8 +172,9 @@ public final class JavaMethods {
     }
 
     /**
-     * A body compared up to layout and naming: comments and whitespace dropped, every identifier renamed by its order of
-     * first appearance (so {@code int s = a + b} and {@code int t = x + y} compare equal), literals and keywords kept.
+     * A body compared up to layout and naming: comments and whitespace dropped, every variable renamed by its order of
+     * first appearance (so {@code int s = a + b} and {@code int t = x + y} compare equal); literals, keywords and the
+     * names of methods and fields ({@code f(…)}, {@code .x}) kept, so two one-line delegations to different methods differ.
      */
     public static String normalized(String body) {
         String text = oneLine(body);
@@ -185,7 +189,10 @@ public final class JavaMethods {
                 int j = i;
                 while (j < text.length() && Character.isJavaIdentifierPart(text.charAt(j))) j++;
                 String w = text.substring(i, j);
-                sb.append(KEYWORDS.contains(w) ? w : names.computeIfAbsent(w, k -> "$" + names.size())).append(' ');
+                int after = j;
+                while (after < text.length() && Character.isWhitespace(text.charAt(after))) after++;
+                boolean member = sb.length() > 0 && sb.charAt(sb.length() - 1) == '.' || after < text.length() && text.charAt(after) == '(';
+                sb.append(KEYWORDS.contains(w) || member ? w : names.computeIfAbsent(w, k -> "$" + names.size())).append(' ');
                 i = j;
             } else {
                 sb.append(c);

@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.within;
 @Tag("exercise")
 class KlPenaltyExerciseTest {
     @Test
-    void perTokenMeanObjectiveShaped() {
+    void perTokenMeanAndObjective() {
         double[] kl = KlPenalty.perToken(new double[]{-2.0, -0.25, -3.0}, new double[]{-2.5, -0.5, -1.0});
         assertThat(kl).containsExactly(0.5, 0.25, -2.0);
         assertThat(KlPenalty.mean(kl, null)).isCloseTo(-1.25 / 3, within(1e-12));
         assertThat(KlPenalty.mean(kl, new int[]{0, 1, 1})).isCloseTo(-0.875, within(1e-12));
         assertThat(KlPenalty.objective(1.0, 0.05, 2.0)).isCloseTo(0.9, within(1e-12));
-        assertThat(KlPenalty.shapedRewards(kl, 1.0, 0.1)).containsExactly(new double[]{-0.05, -0.025, 1.2}, within(1e-12));
+        assertThat(KlPenalty.objective(1.0, 0.05, -2.0)).as("a negative summed KL raises the objective").isCloseTo(1.1, within(1e-12));
     }
 
     @Test
@@ -27,6 +27,8 @@ class KlPenaltyExerciseTest {
         assertThatThrownBy(() -> KlPenalty.perToken(new double[]{Double.NaN}, new double[1])).isInstanceOf(AnchorException.class);
         assertThatThrownBy(() -> KlPenalty.objective(1, 0, 1)).isInstanceOf(AnchorException.class);
         assertThatThrownBy(() -> KlPenalty.mean(new double[]{1}, new int[]{0})).isInstanceOf(AnchorException.class);
-        assertThatThrownBy(() -> KlPenalty.shapedRewards(new double[0], 1, 0.1)).isInstanceOf(AnchorException.class);
+        assertThatThrownBy(() -> KlPenalty.objective(1, Double.POSITIVE_INFINITY, 1)).as("β = ∞").isInstanceOf(AnchorException.class);
+        assertThatThrownBy(() -> KlPenalty.objective(1, Double.NaN, 1)).as("β = NaN").isInstanceOf(AnchorException.class);
+        assertThatThrownBy(() -> KlPenalty.mean(new double[0], null)).as("no tokens").isInstanceOf(AnchorException.class);
     }
 }

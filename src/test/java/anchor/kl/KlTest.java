@@ -17,7 +17,6 @@ class KlTest {
         assertThat(KlPenalty.mean(kl, null)).isCloseTo(-1.0 / 6, within(1e-12));
         assertThat(KlPenalty.mean(kl, new int[]{1, 0, 1})).isCloseTo(0.25, within(1e-12));
         assertThat(KlPenalty.objective(2.0, 0.1, 3.0)).isCloseTo(1.7, within(1e-12));
-        assertThat(KlPenalty.shapedRewards(new double[]{0.5, -1.0}, 2.0, 0.1)).containsExactly(-0.05, 2.1);
     }
 
     @Test

@@ -25,6 +25,18 @@ class TokenLogProbsExerciseTest {
     }
 
     @Test
+    void rightPaddingAndDoubleLogits() {
+        // B = 2, T = 3, V = 2. Row 0 is right-padded: [1, 0, pad]; row 1 has no padding.
+        double[] logits = {2, 0, /**/ 0, 3, /**/ 7, 7, /* row 1 */ 0, 1, /**/ 4, 0, /**/ 8, -8};
+        TokenBatch batch = new TokenBatch(new int[][]{{1, 0, 1}, {0, 1, 0}}, new int[][]{{1, 1, 0}, {1, 1, 1}});
+        double[][] lp = TokenLogProbs.gather(Nd4j.create(logits, new long[]{2, 3, 2}, 'c'), batch);
+        assertThat(lp[0][0]).as("row 0, t = 0: log softmax(2, 0)[0]").isCloseTo(2 - Math.log(Math.exp(2) + 1), within(1e-12));
+        assertThat(lp[0][1]).as("row 0, t = 1: the target is padding (a mask built from the context token alone misses it)").isEqualTo(0.0);
+        assertThat(lp[1][0]).as("row 1, t = 0: log softmax(0, 1)[1]").isCloseTo(1 - Math.log(1 + Math.exp(1)), within(1e-12));
+        assertThat(lp[1][1]).as("row 1, t = 1: log softmax(4, 0)[0] (rows start at b·T·V)").isCloseTo(4 - Math.log(Math.exp(4) + 1), within(1e-12));
+    }
+
+    @Test
     void stableWithHugeLogits() {
         float[] logits = {3e38f, 0, 0, 0};
         double[][] lp = TokenLogProbs.gather(Nd4j.create(logits, new long[]{1, 2, 2}, 'c'), TokenBatch.of(0, 1));
