@@ -22,7 +22,9 @@ public final class Course {
                    ./exercise grade SUBMISSION [--json FILE] [--junit DIR] [--only 6.1,6.2] [--timeout SECONDS]
                                                 grade a student's stubs (SUBMISSION/exercises/... or SUBMISSION/...)
                    ./exercise handout DIR [--only 6.1,6.2]
-                                                write a student repository without the chosen exercises' solutions""";
+                                                write a student repository without the chosen exercises' solutions
+                   ./exercise mutation [--only 6.1]
+                                                the mutation table from PIT's reports (bench/mutation makes them)""";
 
     private Course() {
     }
@@ -49,6 +51,10 @@ public final class Course {
             case "list" -> list(table);
             case "status" -> status(project, table, option(rest, "--timeout", "300"));
             case "grade" -> grade(project, table, rest);
+            case "mutation" -> {
+                System.out.print(MutationTable.table(project, select(table, option(rest, "--only", ""))));
+                yield 0;
+            }
             case "handout" -> {
                 String only = option(rest, "--only", "");
                 if (rest.size() != 1) throw new IllegalArgumentException("handout needs one DIR (./exercise handout DIR [--only 6.1,6.2])");

@@ -1,0 +1,97 @@
+package anchor.course;
+
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The mutation table of {@code exercises/README.md}, from PIT's reports that {@code bench/mutation} writes to
+ * {@code target/pit/<id>-exercise} (the exercise's tests) and {@code target/pit/<id>-full} (those and its graded-with
+ * tests): for each exercise, the mutants PIT made in the exercise's own methods (the stub's methods that throw
+ * "Exercise N:"), and how many each set of tests killed. A mutant that timed out counts as killed, as PIT counts it.
+ */
+public final class MutationTable {
+    /** One PIT mutant: where, what, and whether the tests killed it. */
+    record Mutant(String className, String method, int line, String mutator, String description, boolean killed) {
+    }
+
+    /** Mutants and kills of one exercise under one set of tests; {@code survivors} are the mutants left alive. */
+    record Score(int mutants, int killed, List<Mutant> survivors) {
+        String percent() {
+            return mutants == 0 ? "—" : String.format(Locale.ROOT, "%d/%d (%.0f %%)", killed, mutants, 100.0 * killed / mutants);
+        }
+    }
+
+    private MutationTable() {
+    }
+
+    public static String table(Project project, List<Exercise> exercises) {
+        StringBuilder sb = new StringBuilder("| exercise | mutants in its methods | killed by its exercise tests | killed by those and its graded-with tests |\n|---|---|---|---|\n");
+        StringBuilder notes = new StringBuilder();
+        for (Exercise e : exercises) {
+            Score ex = score(project, e, "exercise"), full = score(project, e, "full");
+            if (ex == null && full == null) {
+                sb.append(String.format(Locale.ROOT, "| %s %s | not measured | | |%n", e.id(), e.title()));
+                continue;
+            }
+            int n = ex != null ? ex.mutants : full.mutants;
+            sb.append(String.format(Locale.ROOT, "| %s %s | %d | %s | %s |%n", e.id(), e.title(), n,
+                    ex == null ? "not measured" : ex.percent(), full == null ? "not measured" : full.percent()));
+            if (ex != null) for (Mutant m : ex.survivors) {
+                notes.append(String.format(Locale.ROOT, "- %s: %s.%s line %d, %s (%s)%n", e.id(), simple(m.className), m.method, m.line, m.description, m.mutator));
+            }
+        }
+        if (notes.length() > 0) sb.append("\nMutants the exercise tests leave alive:\n\n").append(notes);
+        return sb.toString();
+    }
+
+    /** The score of one run, or null when its report is missing. */
+    static Score score(Project project, Exercise e, String kind) {
+        Path report = project.root().resolve("target/pit").resolve(e.id() + "-" + kind).resolve("mutations.xml");
+        if (!Files.isRegularFile(report)) return null;
+        Set<String> own = ownMethods(project, e);
+        List<Mutant> mine = read(report).stream()
+                .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.method)).toList();
+        List<Mutant> alive = mine.stream().filter(m -> !m.killed).toList();
+        return new Score(mine.size(), mine.size() - alive.size(), alive);
+    }
+
+    static Set<String> ownMethods(Project project, Exercise e) {
+        String stub = StubSource.read(project.stub(e));
+        return JavaMethods.of(stub).stream().filter(m -> e.owns(m.body(stub))).map(JavaMethods.Method::name).collect(Collectors.toSet());
+    }
+
+    static List<Mutant> read(Path report) {
+        try {
+            var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
+            NodeList nodes = doc.getElementsByTagName("mutation");
+            List<Mutant> out = new ArrayList<>();
+            for (int i = 0; i < nodes.getLength(); i++) {
+                Element m = (Element) nodes.item(i);
+                String status = m.getAttribute("status");
+                out.add(new Mutant(text(m, "mutatedClass"), text(m, "mutatedMethod"), Integer.parseInt(text(m, "lineNumber")),
+                        simple(text(m, "mutator")), text(m, "description"), status.equals("KILLED") || status.equals("TIMED_OUT") || status.equals("MEMORY_ERROR")));
+            }
+            return out;
+        } catch (Exception x) {
+            throw new IllegalArgumentException("cannot read the PIT report " + report + ": " + x.getMessage(), x);
+        }
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList n = e.getElementsByTagName(tag);
+        return n.getLength() == 0 ? "" : n.item(0).getTextContent().strip();
+    }
+
+    private static String simple(String dotted) {
+        return dotted.substring(dotted.lastIndexOf('.') + 1);
+    }
+}
