@@ -10,17 +10,17 @@ import java.util.function.Predicate;
 /**
  * Just enough of Java's syntax to find the methods of a top-level class and swap their bodies: comments, strings,
  * character literals and text blocks are skipped; a method is a {@code { … }} directly inside the class body that
- * follows a parameter list {@code ( … )} (optionally with a {@code throws} clause). Its key is name/arity, which is
- * unique in every file an exercise touches.
+ * follows a parameter list {@code ( … )} (optionally with a {@code throws} clause). Its key is its name and parameter
+ * types, e.g. {@code create(Gpt2Model,Placement)}, which is * unique in every file an exercise touches.
  */
 public final class JavaMethods {
     private JavaMethods() {
     }
 
-    /** One method: its name, arity and the body's span {@code [open, close]} (the braces' offsets, inclusive). */
-    public record Method(String name, int arity, int open, int close) {
+    /** One method: its name, parameter types (simple names, comma-separated) and the body's span {@code [open, close]}. */
+    public record Method(String name, String parameterTypes, int open, int close) {
         public String key() {
-            return name + "/" + arity;
+            return name + "(" + parameterTypes + ")";
         }
 
         public String body(String src) {
@@ -95,16 +95,13 @@ public final class JavaMethods {
         int throwsAt = lastCodeWord(src, code, j, "throws");
         if (throwsAt >= 0) j = previousCode(src, code, throwsAt - 1);
         if (j < 0 || src.charAt(j) != ')') return null;
-        int d = 0, commas = 0, angle = 0, k = j;
+        int d = 0, k = j;
         boolean empty = true;
         for (; k >= 0; k--) {
             if (!code[k]) continue;
             char c = src.charAt(k);
             if (c == ')') d++;
             else if (c == '(' && --d == 0) break;
-            else if (d == 1 && c == '>') angle++;
-            else if (d == 1 && c == '<') angle--;
-            else if (d == 1 && angle == 0 && c == ',') commas++;
             if (d >= 1 && k != j && !Character.isWhitespace(c)) empty = false;
         }
         int e = previousCode(src, code, k - 1), s = e;
@@ -115,7 +112,26 @@ public final class JavaMethods {
         int w = previousCode(src, code, s), v = w;
         while (v >= 0 && Character.isJavaIdentifierPart(src.charAt(v))) v--;
         if (w >= 0 && src.substring(v + 1, w + 1).equals("record")) return null;          // a record's header, not a method
-        return new Method(name, empty ? 0 : commas + 1, open, close);
+        return new Method(name, empty ? "" : parameterTypes(src.substring(k + 1, j)), open, close);
+    }
+
+    /** "final anchor.gpt2.Gpt2Model policy, Placement p" → "Gpt2Model,Placement" (annotations and qualifiers dropped). */
+    static String parameterTypes(String params) {
+        List<String> types = new ArrayList<>();
+        int depth = 0, start = 0;
+        for (int i = 0; i <= params.length(); i++) {
+            char c = i < params.length() ? params.charAt(i) : ',';
+            if (c == '<') depth++;
+            else if (c == '>') depth--;
+            else if (c == ',' && depth == 0) {
+                String p = params.substring(start, i).replaceAll("@\\w+(\\([^)]*\\))?", " ").replaceAll("\\bfinal\\b", " ").strip();
+                int cut = p.length();
+                while (cut > 0 && Character.isJavaIdentifierPart(p.charAt(cut - 1))) cut--;
+                types.add(p.substring(0, cut).replaceAll("\\s+", "").replaceAll("\\b[a-z_][\\w]*\\.", ""));
+                start = i + 1;
+            }
+        }
+        return String.join(",", types);
     }
 
     private static int previousCode(String src, boolean[] code, int i) {

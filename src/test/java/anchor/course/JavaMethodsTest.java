@@ -31,8 +31,16 @@ class JavaMethodsTest {
     @Test
     void findsTheMethodsOfTheClassWithTheirArity() {
         List<JavaMethods.Method> ms = JavaMethods.of(SRC);
-        assertThat(ms).extracting(JavaMethods.Method::key).containsExactly("f/2", "g/0", "h/1");
+        assertThat(ms).extracting(JavaMethods.Method::key).containsExactly("f(double,double)", "g()", "h(Map<String,T>)");
         assertThat(ms.get(0).body(SRC)).contains("return x + y;");
+    }
+
+    @Test
+    void overloadsOfTheSameArityHaveTheirOwnKeys() {
+        String src = "class D {\n static int create(anchor.gpt2.Gpt2Model p, Placement q) { return 1; }\n"
+                + " static int create(final Gpt2Weights w, Placement q) { return 2; }\n}\n";
+        assertThat(JavaMethods.of(src)).extracting(JavaMethods.Method::key)
+                .containsExactly("create(Gpt2Model,Placement)", "create(Gpt2Weights,Placement)");
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * The mutation table of {@code exercises/README.md}, from PIT's reports that {@code bench/mutation} writes to
  * {@code target/pit/<id>-exercise} (the exercise's tests) and {@code target/pit/<id>-full} (those and its graded-with
- * tests): for each exercise, the mutants PIT made in the exercise's own methods (the stub's methods that throw
- * "Exercise N:"), and how many each set of tests killed. A mutant that timed out counts as killed, as PIT counts it.
+ * tests): for each exercise, the mutants PIT made in the exercise's own methods (the lines of the solution's methods
+ * whose stub throws "Exercise N:"), and how many each set of tests killed. A mutant that timed out counts as killed, as PIT counts it.
  */
 public final class MutationTable {
     /** One PIT mutant: where, what, and whether the tests killed it. */
@@ -57,16 +57,30 @@ public final class MutationTable {
     static Score score(Project project, Exercise e, String kind) {
         Path report = project.root().resolve("target/pit").resolve(e.id() + "-" + kind).resolve("mutations.xml");
         if (!Files.isRegularFile(report)) return null;
-        Set<String> own = ownMethods(project, e);
+        Set<Integer> own = ownLines(project, e);
         List<Mutant> mine = read(report).stream()
-                .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.method)).toList();
+                .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.line)).toList();
         List<Mutant> alive = mine.stream().filter(m -> !m.killed).toList();
         return new Score(mine.size(), mine.size() - alive.size(), alive);
     }
 
-    static Set<String> ownMethods(Project project, Exercise e) {
-        String stub = StubSource.read(project.stub(e));
-        return JavaMethods.of(stub).stream().filter(m -> e.owns(m.body(stub))).map(JavaMethods.Method::name).collect(Collectors.toSet());
+    /** The solution's line numbers inside the methods the stub marks as the exercise's ("Exercise N:"). */
+    static Set<Integer> ownLines(Project project, Exercise e) {
+        String stub = StubSource.read(project.stub(e)), solution = StubSource.read(project.solution(e));
+        Set<String> keys = JavaMethods.of(stub).stream().filter(m -> e.owns(m.body(stub))).map(JavaMethods.Method::key).collect(Collectors.toSet());
+        Set<Integer> lines = new java.util.HashSet<>();
+        for (JavaMethods.Method m : JavaMethods.of(solution)) {
+            if (!keys.contains(m.key())) continue;
+            int first = lineOf(solution, m.open()), last = lineOf(solution, m.close());
+            for (int l = first; l <= last; l++) lines.add(l);
+        }
+        return lines;
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) if (text.charAt(i) == '\n') line++;
+        return line;
     }
 
     static List<Mutant> read(Path report) {

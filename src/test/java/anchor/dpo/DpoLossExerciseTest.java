@@ -58,6 +58,16 @@ class DpoLossExerciseTest {
     }
 
     @Test
+    void ipoAndTheRewardsAtAnotherBeta() {
+        // πc − rc = 2, πr − rr = −3: h = 5; β = 0.25: 1/(2β) = 2, so (h − 2)² = 9 and ∂L/∂πc = 2·3 = 6
+        DpoLoss.Result r = DpoLoss.of(DpoLoss.Variant.IPO, -10, -13, -12, -10, 0.25, 0);
+        assertThat(r.loss()).as("IPO at β = 0.25: (5 − 1/(2·0.25))²").isCloseTo(9.0, within(1e-12));
+        assertThat(r.gradPolicyChosen()).as("IPO at β = 0.25: ∂L/∂πc").isCloseTo(6.0, within(1e-12));
+        assertThat(r.chosenReward()).as("chosen reward 0.25·2").isCloseTo(0.5, within(1e-15));
+        assertThat(r.rejectedReward()).as("rejected reward 0.25·(−3)").isCloseTo(-0.75, within(1e-15));
+    }
+
+    @Test
     void ipo() {
         // h = 3, β = 0.5: (h − 1/(2β))² = (3 − 1)² = 4, ∂L/∂πc = 2·(3 − 1) = 4
         DpoLoss.Result r = DpoLoss.of(DpoLoss.Variant.IPO, -10, -11, -12, -10, 0.5, 0);

@@ -26,6 +26,8 @@ class SequenceLogProbsExerciseTest {
                 .hasMessageContaining("empty response");
         assertThatThrownBy(() -> SequenceLogProbs.responseMask(right, new int[]{2})).isInstanceOf(AnchorException.class);
         assertThatThrownBy(() -> SequenceLogProbs.responseMask(right, new int[]{0, 3})).isInstanceOf(AnchorException.class);
+        assertThat(SequenceLogProbs.responseMask(TokenBatch.padded(new int[][]{{464, 3290, 13}}, true), new int[]{1}))
+                .as("a one-token prompt: every later token is the response").isDeepEqualTo(new int[][]{{1, 1}});
     }
 
     @Test

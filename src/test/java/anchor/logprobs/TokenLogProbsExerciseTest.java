@@ -34,6 +34,11 @@ class TokenLogProbsExerciseTest {
         assertThat(lp[0][1]).as("row 0, t = 1: the target is padding (a mask built from the context token alone misses it)").isEqualTo(0.0);
         assertThat(lp[1][0]).as("row 1, t = 0: log softmax(0, 1)[1]").isCloseTo(1 - Math.log(1 + Math.exp(1)), within(1e-12));
         assertThat(lp[1][1]).as("row 1, t = 1: log softmax(4, 0)[0] (rows start at b·T·V)").isCloseTo(4 - Math.log(Math.exp(4) + 1), within(1e-12));
+        assertThat(lp).as("B rows").hasNumberOfRows(2);
+        assertThat(lp[0]).as("T − 1 log-probs per row").hasSize(2);
+        // double logits keep their precision: 1 + 1e-9 is 1 in float, and log σ(1e-9) − log ½ ≈ 5e-10 shows it
+        double[][] fine = TokenLogProbs.gather(Nd4j.create(new double[]{1 + 1e-9, 1, 0, 0}, new long[]{1, 2, 2}, 'c'), TokenBatch.of(0, 0));
+        assertThat(fine[0][0]).as("double logits read as doubles").isCloseTo(Math.log(0.5) + 5e-10, within(1e-13));
     }
 
     @Test

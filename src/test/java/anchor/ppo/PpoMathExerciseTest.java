@@ -22,6 +22,7 @@ class PpoMathExerciseTest {
         assertThat(early).as("the score goes on token scoreAt (the response's last real token), not on the last slot")
                 .containsExactly(new double[]{-0.1, -0.2 + 3.0, -0.5, 0.5}, within(1e-15));
         assertThat(PpoMath.shapedRewards(new double[]{0.2, -0.4}, 0.0, 1.0, 1)).as("β = 0: the score alone").containsExactly(new double[]{0.0, 1.0}, within(1e-15));
+        assertThat(PpoMath.shapedRewards(new double[]{0.5, 0.5}, 0.1, 1.0, 0)).as("scoreAt = 0: a one-token response").containsExactly(new double[]{0.95, -0.05}, within(1e-15));
         double[] rewards = {1, 0, 2}, values = {0.5, 1.5, -1};
         double[] a = PpoMath.gae(rewards, values, 0.9, 0.5);
         double d2 = 2 - (-1), d1 = 0 + 0.9 * -1 - 1.5, d0 = 1 + 0.9 * 1.5 - 0.5;

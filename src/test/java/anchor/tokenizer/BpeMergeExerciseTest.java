@@ -23,6 +23,9 @@ class BpeMergeExerciseTest {
         assertThat(BpeMerge.merge("abab", table(Map.of("a b", 0)))).containsExactly("ab", "ab");
         assertThat(BpeMerge.merge("xyz", table(Map.of()))).containsExactly("x", "y", "z");
         assertThat(BpeMerge.merge("q", table(Map.of("q q", 0)))).containsExactly("q");
+        assertThat(BpeMerge.merge("aba", table(Map.of("a b", 0)))).as("the word ends in the pair's left symbol, unmerged")
+                .containsExactly("ab", "a");
+        assertThat(BpeMerge.merge("baab", table(Map.of("a b", 0)))).as("the pair at the end").containsExactly("b", "a", "ab");
     }
 
     @Test
