@@ -23,8 +23,9 @@ public final class Course {
                                                 grade a student's stubs (SUBMISSION/exercises/... or SUBMISSION/...)
                    ./exercise handout DIR [--only 6.1,6.2]
                                                 write a student repository without the chosen exercises' solutions
-                   ./exercise mutation [--only 6.1]
-                                                the mutation table from PIT's reports (bench/mutation makes them)""";
+                   ./exercise mutation [--only 6.1] [--write]
+                                                the mutation table from PIT's reports (bench/mutation makes them);
+                                                --write puts it into exercises/README.md""";
 
     private Course() {
     }
@@ -52,7 +53,10 @@ public final class Course {
             case "status" -> status(project, table, option(rest, "--timeout", "300"));
             case "grade" -> grade(project, table, rest);
             case "mutation" -> {
-                System.out.print(MutationTable.table(project, select(table, option(rest, "--only", ""))));
+                boolean write = rest.remove("--write");
+                String text = MutationTable.table(project, select(table, option(rest, "--only", "")));
+                System.out.print(text);
+                if (write) MutationTable.writeInto(project.readme(), text);
                 yield 0;
             }
             case "handout" -> {

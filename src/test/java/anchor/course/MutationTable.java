@@ -20,13 +20,18 @@ import java.util.stream.Collectors;
  */
 public final class MutationTable {
     /** One PIT mutant: where, what, and whether the tests killed it. */
-    record Mutant(String className, String method, int line, String mutator, String description, boolean killed) {
+    record Mutant(String className, String method, int line, String mutator, String description, boolean killed, boolean crashed) {
     }
 
-    /** Mutants and kills of one exercise under one set of tests; {@code survivors} are the mutants left alive. */
-    record Score(int mutants, int killed, List<Mutant> survivors) {
+    /**
+     * Mutants and kills of one exercise under one set of tests; {@code crashed} mutants could not be judged (PIT's test
+     * JVM died: RUN_ERROR) and are left out of the percentage; {@code survivors} are the mutants left alive.
+     */
+    record Score(int mutants, int killed, int crashed, List<Mutant> survivors) {
         String percent() {
-            return mutants == 0 ? "—" : String.format(Locale.ROOT, "%d/%d (%.0f %%)", killed, mutants, 100.0 * killed / mutants);
+            int judged = mutants - crashed;
+            String s = judged == 0 ? "—" : String.format(Locale.ROOT, "%d/%d (%.0f %%)", killed, judged, 100.0 * killed / judged);
+            return crashed == 0 ? s : s + String.format(Locale.ROOT, "; %d not judged (the test JVM crashed)", crashed);
         }
     }
 
@@ -39,11 +44,11 @@ public final class MutationTable {
         for (Exercise e : exercises) {
             Score ex = score(project, e, "exercise"), full = score(project, e, "full");
             if (ex == null && full == null) {
-                sb.append(String.format(Locale.ROOT, "| %s %s | not measured | | |%n", e.id(), e.title()));
+                sb.append(String.format(Locale.ROOT, "| **%s** %s | not measured | | |%n", e.id(), e.title()));
                 continue;
             }
             int n = ex != null ? ex.mutants : full.mutants;
-            sb.append(String.format(Locale.ROOT, "| %s %s | %d | %s | %s |%n", e.id(), e.title(), n,
+            sb.append(String.format(Locale.ROOT, "| **%s** %s | %d | %s | %s |%n", e.id(), e.title(), n,
                     ex == null ? "not measured" : ex.percent(), full == null ? "not measured" : full.percent()));
             if (ex != null) for (Mutant m : ex.survivors) {
                 notes.append(String.format(Locale.ROOT, "- %s: %s.%s line %d, %s (%s)%n", e.id(), simple(m.className), m.method, m.line, m.description, m.mutator));
@@ -53,6 +58,21 @@ public final class MutationTable {
         return sb.toString();
     }
 
+    static final String BEGIN = "<!-- mutation table: the output of ./exercise mutation after bench/mutation -->";
+    static final String END = "<!-- end of the mutation table -->";
+
+    /** Replaces the text between the README's two markers with {@code table}. */
+    static void writeInto(Path readme, String table) {
+        String text = StubSource.read(readme);
+        int from = text.indexOf(BEGIN), to = text.indexOf(END);
+        if (from < 0 || to < from) throw new IllegalArgumentException(readme + " has no mutation-table markers");
+        try {
+            Files.writeString(readme, text.substring(0, from + BEGIN.length()) + "\n" + table + text.substring(to));
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+
     /** The score of one run, or null when its report is missing. */
     static Score score(Project project, Exercise e, String kind) {
         Path report = project.root().resolve("target/pit").resolve(e.id() + "-" + kind).resolve("mutations.xml");
@@ -60,8 +80,9 @@ public final class MutationTable {
         Set<Integer> own = ownLines(project, e);
         List<Mutant> mine = read(report).stream()
                 .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.line)).toList();
-        List<Mutant> alive = mine.stream().filter(m -> !m.killed).toList();
-        return new Score(mine.size(), mine.size() - alive.size(), alive);
+        List<Mutant> alive = mine.stream().filter(m -> !m.killed && !m.crashed).toList();
+        int crashed = (int) mine.stream().filter(Mutant::crashed).count();
+        return new Score(mine.size(), mine.size() - alive.size() - crashed, crashed, alive);
     }
 
     /** The solution's line numbers inside the methods the stub marks as the exercise's ("Exercise N:"). */
@@ -92,7 +113,7 @@ public final class MutationTable {
                 Element m = (Element) nodes.item(i);
                 String status = m.getAttribute("status");
                 out.add(new Mutant(text(m, "mutatedClass"), text(m, "mutatedMethod"), Integer.parseInt(text(m, "lineNumber")),
-                        simple(text(m, "mutator")), text(m, "description"), status.equals("KILLED") || status.equals("TIMED_OUT") || status.equals("MEMORY_ERROR")));
+                        simple(text(m, "mutator")), text(m, "description"), status.equals("KILLED") || status.equals("TIMED_OUT") || status.equals("MEMORY_ERROR"), status.equals("RUN_ERROR")));
             }
             return out;
         } catch (Exception x) {
