@@ -37,7 +37,7 @@ public final class ReferenceModel {
 
     /** Given (not part of the exercise): the reference built from weights, through your {@link #create(Gpt2Model, Placement)}. */
     public static LanguageModel create(anchor.gpt2.Gpt2Weights w, Placement placement) {
-        return create(Gpt2Model.of(w, DataType.FLOAT, true), placement);
+        return create(Gpt2Model.frozen(w), placement);
     }
 
     /** Contract: {@code create(policy, FP32)} as a {@link Gpt2Model}. */

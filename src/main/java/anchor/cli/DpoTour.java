@@ -1,6 +1,5 @@
 package anchor.cli;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
 import anchor.dpo.DpoSettings;
@@ -26,7 +25,7 @@ final class DpoTour {
 
     static void run(Tour tour) {
         tour.chapter("dpo", "DPO: the loss, its four forward passes, and a short run", "chapters/04-dpo.md; document 3");
-        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
+        Gpt2Weights sft = World.sftWeights();
         Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.frozen(sft);
         DpoSettings s = DpoSettings.DEFAULTS.withSteps(STEPS).withMaxLength(World.SEQ_LEN);
         List<PreferenceBatch> data = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());

@@ -1,5 +1,6 @@
 package anchor.cli;
 
+import anchor.Clock;
 import anchor.AnchorException;
 import anchor.experiments.Experiments;
 import anchor.experiments.IterativeDpo;
@@ -91,7 +92,7 @@ final class ExperimentCommand implements Runnable {
             var plan = new Overoptimization.Plan(d.pairSizes(), prompts == null ? d.prompts() : prompts, samples, ppo, seedList);
             long t0 = System.nanoTime();
             var r = Overoptimization.experiment(plan, out, spec.commandLine().getErr());
-            printTable(name, (System.nanoTime() - t0) / 6e10, r);
+            printTable(name, Clock.minutesSince(t0), r);
             return;
         }
         Experiments.Plan plan = new Experiments.Plan(steps == null ? 60 : steps, batch == null ? 8 : batch, lr, prompts == null ? 128 : prompts, pairs, seedList);
@@ -117,7 +118,7 @@ final class ExperimentCommand implements Runnable {
             default -> IterativeDpo.run(setup, beta, log);
         };
         Experiments.write(rows, out, name, name.equals("beta-sweep") ? "β" : "run", name.equals("beta-sweep"));
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        double minutes = Clock.minutesSince(t0);
         log.printf("anchor: %s took %.1f minutes%n", name, minutes);
         printTable(name, minutes, rows);
     }
@@ -142,7 +143,7 @@ final class ExperimentCommand implements Runnable {
             default -> PpoArms.Experiment.PPO_OPTIONS;
         };
         List<NoKl.Point> points = PpoArms.run(experiment, plan, groupSize, out, log);
-        printTable(name, (System.nanoTime() - t0) / 6e10, points);
+        printTable(name, Clock.minutesSince(t0), points);
     }
 
     /** The reward–KL frontier of PPO and DPO. */
@@ -157,7 +158,7 @@ final class ExperimentCommand implements Runnable {
                 dpoBetas == null ? d.dpoBetas() : doubles(dpoBetas, null), evaluations);
         long t0 = System.nanoTime();
         List<NoKl.Point> points = PpoArms.frontier(plan, out, spec.commandLine().getErr());
-        printTable(name, (System.nanoTime() - t0) / 6e10, points);
+        printTable(name, Clock.minutesSince(t0), points);
     }
 
     private void printTable(String experiment, double minutes, Object rows) {

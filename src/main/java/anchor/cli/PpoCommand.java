@@ -2,7 +2,7 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
-import anchor.experiments.WorldRewardModel;
+import anchor.world.WorldRewardModel;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
 import anchor.ppo.KlController;
@@ -150,7 +150,7 @@ final class PpoCommand implements Runnable {
         var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
                 value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,
-                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? anchor.experiments.WorldJudge.INSTANCE : null, evalPrompts);
+                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? anchor.world.WorldJudge.INSTANCE : null, evalPrompts);
         PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), group, out, saveEvery, !noProgress, err);
         Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
         var o = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package anchor.cli;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
@@ -23,10 +22,10 @@ final class PpoTour {
 
     static void run(Tour tour) {
         tour.chapter("ppo", "PPO: the KL penalty inside the reward, at the first update", "chapters/06-ppo.md; document 1, \"Enter the Reference Model\"");
-        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
+        Gpt2Weights sft = World.sftWeights();
         // the identities below hold for any reward and value model: an untrained head on the SFT trunk will do
         Gpt2Weights rm = RewardModel.init(sft, 1);
-        var models = new PpoTrainer.Models(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.of(rm, org.nd4j.linalg.api.buffer.DataType.FLOAT, true),
+        var models = new PpoTrainer.Models(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.frozen(rm),
                 RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
         List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(Gpt2Tokenizer.gpt2()::encode).toList();
         PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);

@@ -144,6 +144,6 @@ final class RewardCommand implements Runnable {
     }
 
     static Gpt2Model rewardModel(Path dir) {
-        return Gpt2Model.of(RewardModel.load(dir), org.nd4j.linalg.api.buffer.DataType.FLOAT, true);
+        return Gpt2Model.frozen(RewardModel.load(dir));
     }
 }

@@ -1,6 +1,5 @@
 package anchor.cli;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.tokenizer.Gpt2Tokenizer;
@@ -15,7 +14,7 @@ final class WorldTour {
 
     static void run(Tour tour) {
         tour.chapter("world", "The embedded world: the SFT model speaks the language", "chapters/03-world.md; the setting of documents 1-3");
-        Gpt2Model sft = Gpt2Model.of(HfCheckpoint.load(World.sftDirectory()));
+        Gpt2Model sft = Gpt2Model.of(World.sftWeights());
         int[][] prompts = new int[64][];
         for (int i = 0; i < prompts.length; i++) prompts[i] = new int[]{Gpt2Tokenizer.EOT_ID};
         int[][] samples = Generator.generate(sft, prompts, new Generator.Settings(60, 1.0, 0, 1.0, 99, true));

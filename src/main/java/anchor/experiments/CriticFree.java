@@ -1,5 +1,7 @@
 package anchor.experiments;
 
+import anchor.world.WorldJudge;
+import anchor.Clock;
 import anchor.kl.KlEstimators;
 import anchor.ppo.GroupTrainer;
 import anchor.ppo.KlController;
@@ -67,7 +69,7 @@ public final class CriticFree {
                 }
                 List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory(arm, s.steps())).rows();
                 points.addAll(NoKl.points(arm, seed, rows, s.steps(), ((Number) rows.get(rows.size() - 1).get("objective/kl_coef")).doubleValue(), evaluate.get()));
-                double minutes = (System.nanoTime() - t0) / 6e10;
+                double minutes = Clock.minutesSince(t0);
                 costs.add(new Cost(arm, seed, minutes, PpoRun.peakResidentBytes()));
                 log.printf("anchor: critic-free: %s, seed %d: %d updates in %.1f min%n", arm, seed, s.steps(), minutes);
             }

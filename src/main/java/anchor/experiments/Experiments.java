@@ -1,7 +1,6 @@
 package anchor.experiments;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
@@ -56,7 +55,7 @@ public final class Experiments {
     public record Setup(Gpt2Weights sft, Gpt2Model sftModel, List<PreferenceBatch> data, List<String> prompts, List<String> baseline,
                         double sftChosenLogp, Plan plan) {
         public static Setup world(Plan plan) {
-            Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
+            Gpt2Weights sft = World.sftWeights();
             Gpt2Model sftModel = Gpt2Model.frozen(sft);
             List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, plan.evalPrompts());
             List<PreferencePair> pairs = World.trainPairs();

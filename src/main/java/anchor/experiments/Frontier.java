@@ -1,5 +1,8 @@
 package anchor.experiments;
 
+import anchor.world.WorldJudge;
+import anchor.world.WorldRewardModel;
+import anchor.Clock;
 import anchor.AnchorException;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
@@ -78,7 +81,7 @@ public final class Frontier {
                 PpoTrainer.Models m = PpoRun.models(arm.inputs(models, new NoKl.Prompts(train, List.of())));
                 var trainer = new PpoTrainer(m, train, s, arm.controller(), KlEstimators.Estimator.K1, WorldJudge.INSTANCE);
                 points.addAll(evaluated(PPO + " " + arm.label(), seed, beta, trainer, m.policy(), s.steps(), plan.evaluations(), setup));
-                log.printf("anchor: frontier: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, s.steps(), (System.nanoTime() - t0) / 6e10);
+                log.printf("anchor: frontier: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, s.steps(), Clock.minutesSince(t0));
             }
             for (double beta : plan.dpoBetas()) {
                 long t0 = System.nanoTime();
@@ -87,7 +90,7 @@ public final class Frontier {
                 int steps = plan.dpo().steps();
                 var trainer = Experiments.dpoTrainer(plan.dpo(), policy, reference, setup.data(), DpoLoss.Variant.SIGMOID, beta, seed, steps);
                 points.addAll(evaluated(DPO + " " + label, seed, beta, trainer, policy, steps, plan.evaluations(), setup));
-                log.printf("anchor: frontier: DPO %s, seed %d: %d steps in %.1f min%n", label, seed, steps, (System.nanoTime() - t0) / 6e10);
+                log.printf("anchor: frontier: DPO %s, seed %d: %d steps in %.1f min%n", label, seed, steps, Clock.minutesSince(t0));
             }
         }
         return points;

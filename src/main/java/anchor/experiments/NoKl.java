@@ -1,5 +1,7 @@
 package anchor.experiments;
 
+import anchor.world.WorldJudge;
+import anchor.Clock;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
@@ -139,7 +141,7 @@ public final class NoKl {
             for (Arm arm : plan.arms()) {
                 long t0 = System.nanoTime();
                 points.addAll(runOne(plan.ppo().withSeed(seed), arm, seed, models, data));
-                log.printf("anchor: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), (System.nanoTime() - t0) / 6e10);
+                log.printf("anchor: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, plan.ppo().steps(), Clock.minutesSince(t0));
             }
         }
         return points;

@@ -1,7 +1,10 @@
 package anchor.experiments;
 
+import anchor.world.WorldJudge;
+import anchor.world.WorldRewardModel;
+import anchor.Seeds;
+import anchor.Clock;
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
@@ -56,7 +59,7 @@ public final class Overoptimization {
     public static Result experiment(Plan plan, Path out, PrintWriter log) {
         long t0 = System.nanoTime();
         Result r = run(plan, size -> worldProxy(size, out, log), log);
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        double minutes = Clock.minutesSince(t0);
         var s = plan.ppo();
         String header = String.format(java.util.Locale.ROOT, "Proxies trained on %s of the world's gold-labelled pairs (150 steps × 16 pairs, lr 1e-3, seed 0); "
                         + "best-of-n over %d samples at T = %s for each of %d held-out prompts (seed %d); PPO with β = 0, %d updates of %d rollouts, lr %s, seeds %s; "
@@ -78,8 +81,8 @@ public final class Overoptimization {
     }
 
     public static Result run(Plan plan, java.util.function.IntFunction<Proxy> proxies, PrintWriter log) {
-        Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory()).withoutScoreHead();
-        Gpt2Model sftModel = Gpt2Model.of(sft, org.nd4j.linalg.api.buffer.DataType.FLOAT, true);
+        Gpt2Weights sft = World.sftWeights().withoutScoreHead();
+        Gpt2Model sftModel = Gpt2Model.frozen(sft);
         NoKl.Prompts data = NoKl.prompts(Math.max(plan.prompts(), 64));
         List<int[]> bonPrompts = data.eval().subList(0, plan.prompts());
         List<int[][]> drawn = draw(sftModel, bonPrompts, plan.samples(), plan.ppo().temperature(), plan.ppo().responseLength(), plan.seeds().get(0));
@@ -91,7 +94,7 @@ public final class Overoptimization {
             Proxy proxyModel = proxies.apply(size);
             Gpt2Weights rw = proxyModel.weights();
             RewardModel.Normalization norm = proxyModel.normalization();
-            Gpt2Model rm = Gpt2Model.of(rw, org.nd4j.linalg.api.buffer.DataType.FLOAT, true);
+            Gpt2Model rm = Gpt2Model.frozen(rw);
             double[][] proxy = new double[bonPrompts.size()][], gold = new double[bonPrompts.size()][];
             for (int p = 0; p < bonPrompts.size(); p++) {
                 List<int[]> seqs = new ArrayList<>();
@@ -119,7 +122,7 @@ public final class Overoptimization {
         for (int p = 0; p < prompts.size(); p++) {
             int[][] rows = new int[samples][];
             for (int i = 0; i < samples; i++) rows[i] = prompts.get(p);
-            int[][] resp = Generator.generate(sft, rows, new Generator.Settings(maxTokens, temperature, 0, 1.0, seed * 1_000_003L + p, true));
+            int[][] resp = Generator.generate(sft, rows, new Generator.Settings(maxTokens, temperature, 0, 1.0, Seeds.perStep(seed, p), true));
             for (int i = 0; i < samples; i++) resp[i] = PpoExplain.truncateAfterEos(resp[i]);
             out.add(resp);
         }

@@ -1,6 +1,7 @@
 package anchor.experiments;
 
-import anchor.checkpoint.HfCheckpoint;
+import anchor.world.WorldRewardModel;
+import anchor.Clock;
 import anchor.reward.RewardModel;
 import anchor.world.World;
 
@@ -41,7 +42,7 @@ public final class PpoArms {
             points = r.points();
             extra = CriticFree.costTable(r.costs());
         }
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        double minutes = Clock.minutesSince(t0);
         var s = plan.ppo();
         String header = String.format(Locale.ROOT, "%s on the world: %d updates of %d rollouts, lr %s, T = %s, %d PPO epochs%s; seeds %s; "
                         + "%d held-out prompts, one sample each per evaluation; %.1f minutes on this machine.", e == Experiment.CRITIC_FREE ? "PPO, GRPO and RLOO" : "PPO",
@@ -58,7 +59,7 @@ public final class PpoArms {
     /** The SFT policy (also the reference) and the world's cached reward model, trained first if it is not there yet. */
     static NoKl.Models worldModels(PrintWriter log) {
         Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
-        return new NoKl.Models(HfCheckpoint.load(World.sftDirectory()).withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
+        return new NoKl.Models(World.sftWeights().withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
     }
 
     /** The reward–KL frontier of PPO and DPO ({@link Frontier}), written as frontier.md, .csv and .png. */
@@ -66,7 +67,7 @@ public final class PpoArms {
         var models = worldModels(log);
         long t0 = System.nanoTime();
         List<NoKl.Point> points = Frontier.run(plan, models, log);
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        double minutes = Clock.minutesSince(t0);
         var p = plan.ppo();
         var d = plan.dpo();
         String header = String.format(Locale.ROOT, "PPO and DPO on the world, from the same SFT model and the same 512 preference pairs. PPO: %d updates of %d rollouts "

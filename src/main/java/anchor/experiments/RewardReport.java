@@ -33,7 +33,7 @@ public final class RewardReport {
         double gold = 0;
         for (PreferencePair p : heldOut) gold += p.chosenGold() > p.rejectedGold() ? 1 : p.chosenGold() == p.rejectedGold() ? 0.5 : 0;
         List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, samples);
-        Gpt2Model sft = Gpt2Model.frozen(anchor.checkpoint.HfCheckpoint.load(World.sftDirectory()));
+        Gpt2Model sft = Gpt2Model.frozen(World.sftWeights());
         List<String> responses = PreferenceData.sample(sft, prompts, seed);
         List<int[]> seqs = new ArrayList<>();
         double[] goldScores = new double[samples];

@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
@@ -71,7 +72,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         int[] idx = PairBatches.indices(prompts.size(), B / G, step, s.seed());
         int[][] pr = new int[B][];
         for (int i = 0; i < B; i++) pr[i] = prompts.get(idx[i / G]);                       // rows i·G … i·G+G−1: one prompt
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + step, true));
+        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
         PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
         double[] score = new double[B], reward = new double[B];
         for (int b = 0; b < B; b++) {
@@ -88,7 +89,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
             List<Integer> order = new ArrayList<>();
             for (int b = 0; b < B; b++) order.add(b);
-            Collections.shuffle(order, new Random((s.seed() * 1_000_003L + step) * 31 + epoch));
+            Collections.shuffle(order, new Random(Seeds.perStep(s.seed(), step) * 31 + epoch));
             for (int from = 0; from < B; from += size, updates++) minibatch(pr, rows, adv, order.subList(from, from + size), sums);
         }
         Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge);

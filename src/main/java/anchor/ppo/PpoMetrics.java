@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.Seeds;
 import anchor.gpt2.Generator;
 import anchor.gpt2.TokenBatch;
 import anchor.tokenizer.Gpt2Tokenizer;
@@ -81,7 +82,7 @@ final class PpoMetrics {
      */
     static Map<String, Object> evaluate(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Judge judge) {
         int[][] pr = prompts.toArray(int[][]::new);
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + 424_242, true));
+        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), 424_242), true));
         int n = pr.length;
         double[] gold = new double[n], ok = new double[n], kl = new double[n], length = new double[n], score = new double[n];
         Set<Long> bigrams = new HashSet<>();

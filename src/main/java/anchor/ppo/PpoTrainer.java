@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.Seeds;
 import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
@@ -101,7 +102,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[] idx = PairBatches.indices(prompts.size(), B, step, s.seed());
         int[][] pr = new int[B][];
         for (int b = 0; b < B; b++) pr[b] = prompts.get(idx[b]);
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, s.seed() * 1_000_003L + step, true));
+        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
         double held = Double.NaN;
         if (!periodic.due(step)) held = periodic.held();
         PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
@@ -128,7 +129,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
             List<Integer> order = new ArrayList<>();
             for (int b = 0; b < s.batch(); b++) order.add(b);
-            Collections.shuffle(order, new Random((s.seed() * 1_000_003L + step) * 31 + epoch));
+            Collections.shuffle(order, new Random(Seeds.perStep(s.seed(), step) * 31 + epoch));
             for (int from = 0; from < s.batch(); from += size) minibatch(batch, order.subList(from, from + size), st);
         }
         Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge);

@@ -45,8 +45,8 @@ public final class ReferenceModel {
     /** The reference built straight from weights (no trainable copy made first). */
     public static LanguageModel create(anchor.gpt2.Gpt2Weights w, Placement placement) {
         return switch (placement) {
-            case FP32 -> Gpt2Model.of(w, DataType.FLOAT, true);
-            case FP16 -> Gpt2Model.of(w, DataType.FLOAT, true).frozenCopy(DataType.HALF);
+            case FP32 -> Gpt2Model.frozen(w);
+            case FP16 -> Gpt2Model.frozen(w).frozenCopy(DataType.HALF);
             case CPU -> new CpuReference(w);
         };
     }

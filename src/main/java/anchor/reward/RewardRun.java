@@ -55,7 +55,7 @@ public final class RewardRun {
             prompts.add(in.tokenizer().encode(p));
         }
         log.printf("anchor: normalising the reward on %d samples of the trunk (one per prompt)%n", prompts.size());
-        RewardModel.Normalization n = RewardModel.fitOnSamples(model, Gpt2Model.of(in.trunk(), org.nd4j.linalg.api.buffer.DataType.FLOAT, true), prompts, RESPONSE_TOKENS, s.seed());
+        RewardModel.Normalization n = RewardModel.fitOnSamples(model, Gpt2Model.frozen(in.trunk()), prompts, RESPONSE_TOKENS, s.seed());
         RewardModel.save(model.weights(), n, out.resolve("model"));
         return new Outcome(r, model, n);
     }

@@ -1,5 +1,6 @@
 package anchor.train;
 
+import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gradients;
@@ -90,7 +91,7 @@ public final class LmTrainer implements RunLoop.Trainer {
     @Override
     public Map<String, Object> step(int step) {
         TokenBatch batch = data.at(step);
-        Random dropoutRng = dropout ? new Random(s.seed() * 1_000_003L + step) : null;
+        Random dropoutRng = dropout ? new Random(Seeds.perStep(s.seed(), step)) : null;
         Gradients g = model.gradients(batch, Loss.tokens(meanNllWeights(batch)).withDropout(dropoutRng));
         if (!Double.isFinite(g.loss())) throw new Diverged("loss became " + g.loss() + " at step " + step);
         double norm = Optimizer.clipGlobalNorm(g.byParameter(), s.maxGradNorm());

@@ -1,5 +1,6 @@
 package anchor.world;
 
+import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
@@ -44,7 +45,7 @@ public final class World {
 
     /** As {@link #batch(long, int, int)}, packing only the stories that pass {@code keep} (a different corpus). */
     public static TokenBatch batch(long seed, int step, int batchSize, java.util.function.Predicate<String> keep) {
-        Random r = new Random(seed * 1_000_003L + step);
+        Random r = new Random(Seeds.perStep(seed, step));
         Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
         int[][] rows = new int[batchSize][SEQ_LEN];
         for (int[] row : rows) {
@@ -117,6 +118,11 @@ public final class World {
         } catch (IOException | java.net.URISyntaxException e) {
             throw new AnchorException("cannot unpack the world's SFT model: " + e.getMessage(), e);
         }
+    }
+
+    /** The world's SFT model's weights, loaded from {@link #sftDirectory()}: the one loader every command and study uses. */
+    public static anchor.gpt2.Gpt2Weights sftWeights() {
+        return anchor.checkpoint.HfCheckpoint.load(sftDirectory());
     }
 
     /** Unpacks the SFT files into {@code root}/anchor-world-sft-HASH unless they are there already; returns that folder. */

@@ -1,11 +1,9 @@
-package anchor.experiments;
+package anchor.world;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.reward.RewardModel;
 import anchor.reward.RewardRun;
 import anchor.reward.RewardTrainer;
 import anchor.tokenizer.Gpt2Tokenizer;
-import anchor.world.World;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,7 +32,7 @@ public final class WorldRewardModel {
         log.println("anchor: training the world's reward model once into " + dir + " (150 steps; a few minutes on 2 cores)");
         var all = World.trainPairs();
         var data = pairs == 0 ? all : all.subList(0, Math.min(pairs, all.size()));
-        var in = new RewardRun.Inputs(HfCheckpoint.load(World.sftDirectory()), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, Gpt2Tokenizer.gpt2());
+        var in = new RewardRun.Inputs(World.sftWeights(), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, Gpt2Tokenizer.gpt2());
         RewardRun.train(in, SETTINGS, dir, 50, false, log);
         return model;
     }

@@ -1,9 +1,6 @@
-package anchor.experiments;
+package anchor.world;
 
 import anchor.ppo.Judge;
-import anchor.world.GoldReward;
-import anchor.world.Language;
-import anchor.world.PreferenceData;
 
 /** The world's judge for PPO: its gold reward, and its exact grammar checker (chapter 3). */
 public final class WorldJudge implements Judge {
