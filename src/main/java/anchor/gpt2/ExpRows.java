@@ -56,6 +56,7 @@ final class ExpRows {
             }
             sums[k] = sum;
         });
+        java.lang.ref.Reference.reachabilityFence(z);                  // the NIO view above does not keep z's memory alive
         return Nd4j.createFromArray(sums);
     }
 }

@@ -137,6 +137,9 @@ final class GraphInputs {
                     wpe.put(p + c, wpe.get(p + c) + x);
                 }
             }
+        java.lang.ref.Reference.reachabilityFence(embGrad);           // NIO views do not keep ND4J's memory alive
+        java.lang.ref.Reference.reachabilityFence(wteGrad);
+        java.lang.ref.Reference.reachabilityFence(wpeGrad);
     }
 
     private static INDArray dropoutMask(long[] shape, double p, Random rng) {

@@ -37,22 +37,30 @@ public final class LogitRows {
             if (b != null) b.read(k, rows[1]);
             body.accept(k, rows[0], rows[1]);
         });
+        // an NIO view does not keep ND4J's memory alive: without this, the arrays (the DOUBLE copy always) could be
+        // collected and their memory freed while the loop still reads it (PIT's JVM crashed so in a bulk copy)
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(b);
     }
 
-    private interface Reader {
-        void read(int k, double[] into);
+    /**
+     * Row k of a contiguous c-order FLOAT matrix, read in place; any other matrix is copied to DOUBLE first (gradient
+     * checks). {@code source} is the array whose memory the buffer views, held so that it lives as long as the reader.
+     */
+    private record Reader(INDArray source, FloatBuffer floats, DoubleBuffer doubles, int V) {
+        void read(int k, double[] into) {
+            if (floats != null) {
+                for (int v = 0, at = k * V; v < V; v++) into[v] = floats.get(at + v);
+            } else {
+                doubles.get(k * V, into, 0, V);
+            }
+        }
     }
 
-    /** Row k of a contiguous c-order FLOAT matrix, read in place; any other matrix is copied to DOUBLE first (gradient checks). */
     private static Reader reader(INDArray m) {
         int V = (int) m.size(1);
-        if (anchor.gpt2.Gpt2Weights.flatFloat(m)) {
-            FloatBuffer f = m.data().asNioFloat();
-            return (k, into) -> {
-                for (int v = 0, at = k * V; v < V; v++) into[v] = f.get(at + v);
-            };
-        }
-        DoubleBuffer d = m.castTo(DataType.DOUBLE).dup('c').data().asNioDouble();
-        return (k, into) -> d.get(k * V, into, 0, V);
+        if (anchor.gpt2.Gpt2Weights.flatFloat(m)) return new Reader(m, m.data().asNioFloat(), null, V);
+        INDArray copy = m.castTo(DataType.DOUBLE).dup('c');
+        return new Reader(copy, null, copy.data().asNioDouble(), V);
     }
 }

@@ -103,6 +103,7 @@ public final class AdamW implements Optimizer {
                 P.put(i, (float) (P.get(i) * shrink - lr * (mNew / bc1) / (Math.sqrt(vNew / bc2) + eps)));
             }
         });
+        for (INDArray a : new INDArray[]{p, g, mi, vi}) java.lang.ref.Reference.reachabilityFence(a);   // NIO views do not keep the memory alive
     }
 
     private void unfused(INDArray p, INDArray g, INDArray mi, INDArray vi, boolean decay, double bc1, double bc2) {
