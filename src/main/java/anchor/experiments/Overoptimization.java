@@ -1,5 +1,6 @@
 package anchor.experiments;
 
+import anchor.data.PromptResponse;
 import anchor.world.WorldJudge;
 import anchor.world.WorldRewardModel;
 import anchor.Seeds;
@@ -100,7 +101,7 @@ public final class Overoptimization {
                 List<int[]> seqs = new ArrayList<>();
                 gold[p] = new double[plan.samples()];
                 for (int i = 0; i < plan.samples(); i++) {
-                    seqs.add(concat(bonPrompts.get(p), drawn.get(p)[i]));
+                    seqs.add(PromptResponse.ids(bonPrompts.get(p), drawn.get(p)[i], false));
                     gold[p][i] = WorldJudge.INSTANCE.gold(drawn.get(p)[i]);
                 }
                 double[] raw = RewardModel.scores(rm, seqs, 64);
@@ -146,9 +147,4 @@ public final class Overoptimization {
         return points.stream().map(p -> new NoKl.Point(label + ", PPO β=0", p.seed(), p.update(), p.beta(), p.eval())).toList();
     }
 
-    static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

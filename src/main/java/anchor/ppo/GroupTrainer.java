@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.data.PromptResponse;
 import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PairBatches;
@@ -110,7 +111,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
     private void minibatch(int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows, double[] sums) {
         int R = rows.size();
         int[][] seqs = new int[R][];
-        for (int r = 0; r < R; r++) seqs[r] = PpoMetrics.concat(pr[rows.get(r)], ex[rows.get(r)].responseIds());
+        for (int r = 0; r < R; r++) seqs[r] = PromptResponse.ids(pr[rows.get(r)], ex[rows.get(r)].responseIds(), false);
         TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
         int[] first = new int[R];
         for (int r = 0; r < R; r++) first[r] = pr[rows.get(r)].length - 1;

@@ -1,6 +1,7 @@
 package anchor.ppo;
 
 import anchor.AnchorException;
+import anchor.data.PromptResponse;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
@@ -66,8 +67,7 @@ public final class PpoExplain {
             if (prompts[b].length == 0) throw new AnchorException("empty prompt: the first response token needs context");
             y[b] = truncateAfterEos(responses[b]);
             if (y[b].length == 0) throw new AnchorException("empty response");
-            seqs[b] = Arrays.copyOf(prompts[b], prompts[b].length + y[b].length);
-            System.arraycopy(y[b], 0, seqs[b], prompts[b].length, y[b].length);
+            seqs[b] = PromptResponse.ids(prompts[b], y[b], false);
         }
         TokenBatch batch = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions()); // right-padded: a few shapes, not one per length
         int[] first = new int[B];

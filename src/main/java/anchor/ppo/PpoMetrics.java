@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.data.PromptResponse;
 import anchor.Seeds;
 import anchor.gpt2.Generator;
 import anchor.gpt2.TokenBatch;
@@ -93,7 +94,7 @@ final class PpoMetrics {
             int[][] y = new int[to - from][];
             for (int b = from; b < to; b++) {
                 y[b - from] = PpoExplain.truncateAfterEos(resp[b]);
-                seqs[b - from] = concat(pr[b], y[b - from]);
+                seqs[b - from] = PromptResponse.ids(pr[b], y[b - from], false);
             }
             TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
             int[] first = new int[to - from];
@@ -136,11 +137,6 @@ final class PpoMetrics {
         row.put(name + "_se", Math.sqrt(var / v.length));
     }
 
-    static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     /** Minibatch statistics, averaged over the update (val/ratio_var: the variance of the minibatch mean ratios). */
     static final class Stats {

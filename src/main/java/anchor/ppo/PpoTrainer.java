@@ -2,6 +2,7 @@ package anchor.ppo;
 
 import anchor.Seeds;
 import anchor.data.PairBatches;
+import anchor.data.PromptResponse;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
@@ -147,8 +148,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[][] seqs = new int[R][];
         for (int r = 0; r < R; r++) {
             int b = rows.get(r);
-            seqs[r] = java.util.Arrays.copyOf(batch.prompts()[b], batch.prompts()[b].length + batch.rows()[b].responseIds().length);
-            System.arraycopy(batch.rows()[b].responseIds(), 0, seqs[r], batch.prompts()[b].length, batch.rows()[b].responseIds().length);
+            seqs[r] = PromptResponse.ids(batch.prompts()[b], batch.rows()[b].responseIds(), false);
         }
         TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
         int[] first = new int[R];
