@@ -34,7 +34,7 @@ public final class Course {
         int status;
         try {
             status = run(Project.here(), args);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("exercise: " + e.getMessage());
             status = 2;
         }

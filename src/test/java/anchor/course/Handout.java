@@ -27,7 +27,9 @@ public final class Handout {
 
     public static void write(Project project, Path dir, List<Exercise> chosen) {
         try {
-            if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent()))
+            if (Files.exists(project.stubsDir().resolve("HANDOUT")))
+                throw new IllegalArgumentException("this folder is a handout (exercises/HANDOUT): make handouts from the instructor's checkout");
+            if (Files.exists(dir) && (!Files.isDirectory(dir) || notEmpty(dir)))
                 throw new IllegalArgumentException(dir + " exists and is not empty: a handout is written to a new folder (nothing is overwritten)");
             List<Exercise> table = project.table();
             Set<String> chosenIds = chosen.stream().map(Exercise::id).collect(Collectors.toSet());
@@ -57,6 +59,12 @@ public final class Handout {
                     + "\nThe build compiles the stubs in this folder in place of their solutions (pom.xml, profile handout).\n");
         } catch (IOException x) {
             throw new UncheckedIOException(x);
+        }
+    }
+
+    private static boolean notEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isPresent();
         }
     }
 
