@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The mutation table of {@code exercises/README.md}, from PIT's reports that {@code bench/mutation} writes to
- * {@code target/pit/<id>-exercise} (the exercise's tests) and {@code target/pit/<id>-full} (those and its graded-with
- * tests): for each exercise, the mutants PIT made in the exercise's own methods (the lines of the solution's methods
+ * {@code target/pit/<id>-exercise} (the exercise's tests), {@code target/pit/<id>-full} (those and its graded-with
+ * tests) and {@code target/pit/<id>-whole} (the whole suite but the course kit's tests): for each exercise, the mutants PIT made in the exercise's own methods (the lines of the solution's methods
  * whose stub throws "Exercise N:"), and how many each set of tests killed. A mutant that timed out counts as killed, as PIT counts it.
  */
 public final class MutationTable {
@@ -39,23 +39,34 @@ public final class MutationTable {
     }
 
     public static String table(Project project, List<Exercise> exercises) {
-        StringBuilder sb = new StringBuilder("| exercise | mutants in its methods | killed by its exercise tests | killed by those and its graded-with tests |\n|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| exercise | mutants in its methods | killed by its exercise tests | killed by those and its graded-with tests"
+                + " | killed by the whole suite |\n|---|---|---|---|---|\n");
         StringBuilder notes = new StringBuilder();
         for (Exercise e : exercises) {
-            Score ex = score(project, e, "exercise"), full = score(project, e, "full");
+            Score ex = score(project, e, "exercise"), full = score(project, e, "full"), whole = score(project, e, "whole");
             if (ex == null && full == null) {
-                sb.append(String.format(Locale.ROOT, "| **%s** %s | not measured | | |%n", e.id(), e.title()));
+                sb.append(String.format(Locale.ROOT, "| **%s** %s | not measured | | | |%n", e.id(), e.title()));
                 continue;
             }
             int n = ex != null ? ex.mutants : full.mutants;
-            sb.append(String.format(Locale.ROOT, "| **%s** %s | %d | %s | %s |%n", e.id(), e.title(), n,
-                    ex == null ? "not measured" : ex.percent(), full == null ? "not measured" : full.percent()));
+            sb.append(String.format(Locale.ROOT, "| **%s** %s | %d | %s | %s | %s |%n", e.id(), e.title(), n,
+                    ex == null ? "not measured" : ex.percent(), full == null ? "not measured" : full.percent(), wholeCell(ex, whole)));
             if (ex != null) for (Mutant m : ex.survivors) {
                 notes.append(String.format(Locale.ROOT, "- %s: %s.%s line %d, %s (%s)%n", e.id(), simple(m.className), m.method, m.line, m.description, m.mutator));
             }
         }
         if (notes.length() > 0) sb.append("\nMutants the exercise tests leave alive:\n\n").append(notes);
         return sb.toString();
+    }
+
+    /**
+     * The whole suite's cell: its score where it was run; where the exercise's own tests kill every mutant no suite can
+     * kill more, so the whole suite is not run (it takes hours on 2 cores) and the cell says so.
+     */
+    static String wholeCell(Score exercise, Score whole) {
+        if (whole != null) return whole.percent();
+        if (exercise != null && exercise.crashed == 0 && exercise.killed == exercise.mutants) return "not needed: its own tests kill all";
+        return "not measured";
     }
 
     static final String BEGIN = "<!-- mutation table: the output of ./exercise mutation after bench/mutation -->";

@@ -47,6 +47,18 @@ class MutationTableTest {
     }
 
     @Test
+    void theWholeSuiteIsNeededOnlyWhereTheExerciseTestsLeaveMutantsAlive() {
+        var all = new MutationTable.Score(3, 3, 0, List.of());
+        var some = new MutationTable.Score(3, 2, 0, List.of());
+        var crashed = new MutationTable.Score(3, 2, 1, List.of());
+        assertThat(MutationTable.wholeCell(all, null)).isEqualTo("not needed: its own tests kill all");
+        assertThat(MutationTable.wholeCell(some, null)).isEqualTo("not measured");
+        assertThat(MutationTable.wholeCell(crashed, null)).isEqualTo("not measured");
+        assertThat(MutationTable.wholeCell(null, null)).isEqualTo("not measured");
+        assertThat(MutationTable.wholeCell(some, some)).isEqualTo("2/3 (67 %)");
+    }
+
+    @Test
     void writesBetweenItsMarkersOnly(@TempDir Path tmp) throws IOException {
         Path readme = tmp.resolve("README.md");
         Files.writeString(readme, "before\n" + MutationTable.BEGIN + "\nold\n" + MutationTable.END + "\nafter\n");
