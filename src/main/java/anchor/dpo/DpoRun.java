@@ -1,13 +1,12 @@
 package anchor.dpo;
 
+import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.safetensors.DType;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.Optimizer;
 import anchor.train.RunLoop;
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * A whole DPO run in a run directory, as {@code anchor dpo} starts it: tokenise the pairs, build the policy and the
  * frozen reference (resident, or its log-probs precomputed and the model dropped), train with {@link RunLoop} —
- * resuming a checkpoint of the same run — and write the final policy to {@code out/model}.
+ * resuming a checkpoint of the same run — which writes the final policy to {@code out/model}.
  */
 public final class DpoRun {
     private DpoRun() {
@@ -44,17 +43,8 @@ public final class DpoRun {
         Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
         Models m = load(in, pairs, s, log);            // the inputs are read before the run directory is touched: a bad one leaves nothing behind
-        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: loop, checkpoints, final model
-            return trainLocked(in, m, pairs, opt, s, out, saveEvery, progress, log);
-        }
-    }
-
-    private static Outcome trainLocked(Inputs in, Models m, List<PreferenceBatch> pairs, Optimizer opt, DpoSettings s, Path out, int saveEvery,
-                                       boolean progress, PrintWriter log) {
         var trainer = new DpoTrainer(m.policy(), m.initial(), m.reference(), pairs, s, opt);
-        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("dpo", s.steps(), out, saveEvery, progress, identity(in, s), DpoTrainer.METRICS));
-        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
-        HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
+        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("dpo", s.steps(), out, saveEvery, progress, identity(in, s), DpoTrainer.METRICS, log));
         return new Outcome(r, m.policy(), m.referenceBytes());
     }
 

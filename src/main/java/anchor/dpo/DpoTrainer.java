@@ -1,6 +1,7 @@
 package anchor.dpo;
 
 import anchor.AnchorException;
+import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
@@ -12,6 +13,7 @@ import anchor.kl.ExactKl;
 import anchor.logprobs.RowLogProbs;
 import anchor.logprobs.SequenceLogProbs;
 import anchor.reference.WeightDivergence;
+import anchor.safetensors.DType;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
 import anchor.train.MetricsLog;
@@ -19,6 +21,7 @@ import anchor.train.Optimizer;
 import anchor.train.RunLoop;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +111,12 @@ public final class DpoTrainer implements RunLoop.Trainer {
     @Override
     public Checkpoint.Parts parts() {
         return Checkpoint.Parts.of(policy, opt);
+    }
+
+    /** The trained policy, {@code out/model}. */
+    @Override
+    public void writeFinal(Path out) {
+        HfCheckpoint.save(policy, false, out.resolve("model"), DType.F32);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package anchor.ppo;
 
+import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PromptResponse;
 import anchor.Seeds;
 import anchor.AnchorException;
@@ -11,12 +12,14 @@ import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
+import anchor.safetensors.DType;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
 import anchor.train.Optimizer;
 import anchor.train.RunLoop;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -174,6 +177,12 @@ public final class GroupTrainer implements RunLoop.Trainer {
     @Override
     public Checkpoint.Parts parts() {
         return new Checkpoint.Parts(Map.of("policy", m.policy()), Map.of("policy_optimizer", opt));
+    }
+
+    /** The trained policy, {@code out/model} (there is no value model). */
+    @Override
+    public void writeFinal(Path out) {
+        HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
     }
 
     @Override

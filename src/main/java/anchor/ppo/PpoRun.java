@@ -1,6 +1,5 @@
 package anchor.ppo;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
@@ -8,7 +7,6 @@ import anchor.gpt2.LanguageModel;
 import anchor.kl.KlEstimators;
 import anchor.reference.ReferenceModel;
 import anchor.reward.RewardModel;
-import anchor.safetensors.DType;
 import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,13 +16,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * A whole PPO run in a run directory, as {@code anchor ppo} starts it: the four models (document 3, "Why DPO?": policy,
  * reference, reward and value model — three with a shared trunk), their memory printed, {@link PpoTrainer} in the run
- * loop (resuming a checkpoint of the same run), the final policy written to {@code out/model} and the value model to
- * {@code out/value}, and the process's peak resident memory measured at the end.
+ * loop (resuming a checkpoint of the same run; it writes the final policy to {@code out/model} and the value model to
+ * {@code out/value}), and the process's peak resident memory measured at the end.
  */
 public final class PpoRun {
     private PpoRun() {
@@ -87,51 +86,34 @@ public final class PpoRun {
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
         PpoTrainer.Models models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
-        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: loop, checkpoints, final models
-            return group == null ? trainLocked(in, models, s, controller, estimator, out, saveEvery, progress, log)
-                    : trainGroup(in, models, s, group, out, saveEvery, progress, log);
+        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(),
+                group != null || models.sharedTrunk() ? 0 : models.value().parameterBytes()};
+        String reference = in.referencePlacement().name().toLowerCase(Locale.ROOT);
+        ObjectNode id = new ObjectMapper().valueToTree(s);   // steps stay in the identity: the learning rate decays over --steps, so a longer run is another run
+        RunLoop.Trainer trainer;
+        String task;
+        if (group == null) {
+            boolean shared = models.sharedTrunk();
+            log.printf("anchor: %s models resident: policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB, value %s (parameters only)%n",
+                    shared ? "three" : "four", bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6,
+                    shared ? "on the policy's trunk" : String.format("%.1f MB", bytes[3] / 1e6));
+            id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
+                    .put("policy", in.policyId()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId())
+                    .put("value_model", shared ? "shared trunk" : in.valueId()).put("prompts", in.promptsId());
+            trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge(), in.evalPrompts());
+            task = "ppo";
+        } else {
+            log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
+                    group.estimator(), bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6);
+            id.put("algorithm", group.estimator().name()).put("group_size", group.groupSize()).put("kl_coef", group.beta()).put("policy", in.policyId())
+                    .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId()).put("prompts", in.promptsId());
+            trainer = new GroupTrainer(models, in.prompts(), s, group, in.judge(), in.evalPrompts());
+            task = group.estimator().name().toLowerCase(Locale.ROOT);
         }
-    }
-
-    private static Outcome trainGroup(Inputs in, PpoTrainer.Models models, PpoSettings s, GroupTrainer.Settings g, Path out, int saveEvery, boolean progress,
-                                      PrintWriter log) {
-        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), 0};
-        log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
-                g.estimator(), bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6);
-        ObjectNode id = new ObjectMapper().valueToTree(s);
-        id.put("algorithm", g.estimator().name()).put("group_size", g.groupSize()).put("kl_coef", g.beta()).put("policy", in.policyId())
-                .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId()).put("prompts", in.promptsId());
-        var trainer = new GroupTrainer(models, in.prompts(), s, g, in.judge(), in.evalPrompts());
-        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options(g.estimator().name().toLowerCase(java.util.Locale.ROOT), s.steps(), out, saveEvery, progress, id,
-                PpoTrainer.METRICS));
-        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
-        HfCheckpoint.save(models.policy(), false, out.resolve("model"), DType.F32);
+        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options(task, s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS, log));
         long peak = peakResidentBytes();
         if (peak > 0) log.printf("anchor: peak resident memory of this process: %.0f MiB%n", peak / (1024.0 * 1024.0));
         return new Outcome(r, models.policy(), bytes, peak);
-    }
-
-    private static Outcome trainLocked(Inputs in, PpoTrainer.Models models, PpoSettings s, KlController controller, KlEstimators.Estimator estimator,
-                                       Path out, int saveEvery, boolean progress, PrintWriter log) {
-        boolean shared = in.value() == null;
-        Gpt2Model policy = models.policy();
-        long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(), shared ? 0 : models.value().parameterBytes()};
-        log.printf("anchor: %s models resident: policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB, value %s (parameters only)%n",
-                shared ? "three" : "four", bytes[0] / 1e6, in.referencePlacement().name().toLowerCase(java.util.Locale.ROOT), bytes[1] / 1e6, bytes[2] / 1e6,
-                shared ? "on the policy's trunk" : String.format("%.1f MB", bytes[3] / 1e6));
-        ObjectNode id = new ObjectMapper().valueToTree(s);
-        // steps stay in the identity: the learning rate decays over --steps, so a longer run is another run
-        id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
-                .put("policy", in.policyId()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId())
-                .put("value_model", shared ? "shared trunk" : in.valueId()).put("prompts", in.promptsId());
-        var trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge(), in.evalPrompts());
-        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("ppo", s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS));
-        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
-        HfCheckpoint.save(policy, false, out.resolve("model"), DType.F32);
-        HfCheckpoint.save(models.value(), true, out.resolve("value"), DType.F32);
-        long peak = peakResidentBytes();
-        if (peak > 0) log.printf("anchor: peak resident memory of this process: %.0f MiB%n", peak / (1024.0 * 1024.0));
-        return new Outcome(r, policy, bytes, peak);
     }
 
     /** The process's peak resident set (Linux's VmHWM), or −1 where it cannot be read. */

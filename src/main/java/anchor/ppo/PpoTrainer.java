@@ -1,6 +1,7 @@
 package anchor.ppo;
 
 import anchor.Seeds;
+import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PairBatches;
 import anchor.data.PromptResponse;
 import anchor.gpt2.Generator;
@@ -12,6 +13,7 @@ import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
 import anchor.reference.PeriodicKl;
 import anchor.reward.RewardModel;
+import anchor.safetensors.DType;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
 import anchor.train.Diverged;
@@ -21,6 +23,7 @@ import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -228,6 +231,16 @@ public final class PpoTrainer implements RunLoop.Trainer {
         opts.put("policy_optimizer", policyOpt);
         if (!m.sharedTrunk()) opts.put("value_optimizer", valueOpt);
         return new Checkpoint.Parts(models, opts);
+    }
+
+    /**
+     * The trained policy as a plain language model, {@code out/model}, and the value model with its scalar head,
+     * {@code out/value} (with a shared trunk: the policy's trunk and head).
+     */
+    @Override
+    public void writeFinal(Path out) {
+        HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
+        HfCheckpoint.save(m.value(), true, out.resolve("value"), DType.F32);
     }
 
     @Override

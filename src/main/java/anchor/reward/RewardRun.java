@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * A whole reward-model run in a run directory, as {@code anchor reward train} starts it: the trunk (an SFT model)
  * with a fresh scalar head, trained on the pairs with {@link RewardTrainer} in the run loop (resuming a checkpoint of
- * the same run), then normalised on the trunk's own samples for the data's prompts, and written to {@code out/model}.
+ * the same run), which at the end normalises it on the trunk's own samples for the data's prompts and writes it to
+ * {@code out/model}.
  */
 public final class RewardRun {
     private RewardRun() {
@@ -36,27 +37,19 @@ public final class RewardRun {
     }
 
     public static Outcome train(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
-        try (anchor.train.RunLock lock = anchor.train.RunLock.acquire(out)) {   // the whole run: setup, loop, final model
-            return trainLocked(in, s, out, saveEvery, progress, log);
-        }
-    }
-
-    private static Outcome trainLocked(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
         int maxLength = in.trunk().config().nPositions();
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), true, maxLength);
         Gpt2Model model = Gpt2Model.of(RewardModel.init(in.trunk(), s.seed() + 1));
-        ObjectNode id = new ObjectMapper().valueToTree(s);
-        id.put("trunk", in.trunkId()).put("data", in.dataId()).put("data_sha256", anchor.data.PreferenceJsonl.fingerprint(in.data()));
-        RunLoop.Result r = RunLoop.run(new RewardTrainer(model, pairs, s), new RunLoop.Options("reward", s.steps(), out, saveEvery, progress, id, RewardTrainer.METRICS));
-        if (r.startStep() > 0) log.printf("anchor: resumed from %s/checkpoint at step %d%n", out, r.startStep());
         List<int[]> prompts = new ArrayList<>();
         for (String p : new LinkedHashSet<>(in.data().stream().map(PreferencePair::prompt).toList())) {
             if (prompts.size() == NORMALIZATION_PROMPTS) break;
             prompts.add(in.tokenizer().encode(p));
         }
-        log.printf("anchor: normalising the reward on %d samples of the trunk (one per prompt)%n", prompts.size());
-        RewardModel.Normalization n = RewardModel.fitOnSamples(model, Gpt2Model.frozen(in.trunk()), prompts, RESPONSE_TOKENS, s.seed());
-        RewardModel.save(model.weights(), n, out.resolve("model"));
-        return new Outcome(r, model, n);
+        ObjectNode id = new ObjectMapper().valueToTree(s);
+        id.put("trunk", in.trunkId()).put("data", in.dataId()).put("data_sha256", anchor.data.PreferenceJsonl.fingerprint(in.data()));
+        var normalizing = new RewardTrainer.Normalizing(in.trunk(), prompts, RESPONSE_TOKENS, log);
+        var trainer = new RewardTrainer(model, pairs, s, normalizing);
+        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("reward", s.steps(), out, saveEvery, progress, id, RewardTrainer.METRICS, log));
+        return new Outcome(r, model, trainer.normalization());
     }
 }

@@ -4,6 +4,7 @@ import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
+import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.Loss;
 import anchor.train.AdamW;
 import anchor.train.Checkpoint;
@@ -12,6 +13,8 @@ import anchor.train.MetricsLog;
 import anchor.train.Optimizer;
 import anchor.train.RunLoop;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +74,33 @@ public final class RewardTrainer implements RunLoop.Trainer {
             List.of(new MetricsLog.Curve("loss.png", "Reward-model loss", "loss", "loss"),
                     new MetricsLog.Curve("accuracy.png", "Pairs ranked right (training batches)", "fraction", "accuracy")));
 
+    /**
+     * How a finished run normalises its reward model before writing it (Ziegler et al.: zero mean, unit spread on
+     * one sample per prompt of {@code trunk}, up to {@code responseTokens} tokens), and where it says so.
+     */
+    public record Normalizing(Gpt2Weights trunk, List<int[]> prompts, int responseTokens, PrintWriter log) {
+    }
+
     private final Gpt2Model model;
     private final List<PreferenceBatch> pairs;
     private final Settings s;
     private final AdamW opt;
+    private final Normalizing normalizing;
+    private RewardModel.Normalization normalization;
 
+    /** Training only: the finished run writes nothing beside its checkpoint (the tests, in memory). */
     public RewardTrainer(Gpt2Model model, List<PreferenceBatch> pairs, Settings s) {
+        this(model, pairs, s, null);
+    }
+
+    /** @param normalizing how the finished run normalises the model before writing it to {@code out/model} (null: it writes nothing) */
+    public RewardTrainer(Gpt2Model model, List<PreferenceBatch> pairs, Settings s, Normalizing normalizing) {
         if (!model.hasScoreHead()) throw new AnchorException("a reward model needs a scalar head (score.weight)");
         this.model = model;
         this.pairs = pairs;
         this.s = s;
         this.opt = AdamW.standard(s.lr());
+        this.normalizing = normalizing;
     }
 
     @Override
@@ -122,6 +141,20 @@ public final class RewardTrainer implements RunLoop.Trainer {
         row.put("grad_norm", norm);
         row.put("learning_rate", lr);
         return row;
+    }
+
+    /** Normalises the trained model on the trunk's samples and writes it, with its normalisation, to {@code out/model}. */
+    @Override
+    public void writeFinal(Path out) {
+        if (normalizing == null) return;
+        normalizing.log().printf("anchor: normalising the reward on %d samples of the trunk (one per prompt)%n", normalizing.prompts().size());
+        normalization = RewardModel.fitOnSamples(model, Gpt2Model.frozen(normalizing.trunk()), normalizing.prompts(), normalizing.responseTokens(), s.seed());
+        RewardModel.save(model.weights(), normalization, out.resolve("model"));
+    }
+
+    /** The normalisation the finished run wrote (null before {@link #writeFinal}). */
+    public RewardModel.Normalization normalization() {
+        return normalization;
     }
 
     @Override

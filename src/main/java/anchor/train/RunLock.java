@@ -12,24 +12,19 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One run per run directory: {@code out/run.lock}, locked by the operating system for as long as the run lives (a
  * killed run's lock goes with it, so there is no stale lock to clear) and holding the owner's pid for the error a
  * second run gets. Taking it is also the first write into {@code out}, so an unwritable directory fails here, before
- * any training. Re-entrant within one process: a whole run (DPO, PPO, reward) takes it around its setup, loop and
- * final model, and the run loop inside takes it again.
+ * any training. Only {@link RunLoop} takes it, once per run, around the loop and the final models; not re-entrant: a
+ * second lock on the same directory, in this process or another, is refused.
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = "run.lock";
-    private static final Map<Path, RunLock> HELD = new HashMap<>();
-
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
-    private int holds = 1;
 
     private RunLock(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
@@ -39,11 +34,6 @@ public final class RunLock implements AutoCloseable {
 
     public static synchronized RunLock acquire(Path out) {
         Path key = out.toAbsolutePath().normalize();
-        RunLock held = HELD.get(key);
-        if (held != null) {
-            held.holds++;
-            return held;
-        }
         try {
             Files.createDirectories(key);
         } catch (IOException e) {
@@ -72,9 +62,7 @@ public final class RunLock implements AutoCloseable {
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(true);
-            RunLock r = new RunLock(file, ch, lock);
-            HELD.put(key, r);
-            return r;
+            return new RunLock(file, ch, lock);
         } catch (IOException e) {
             try {
                 ch.close();
@@ -99,8 +87,6 @@ public final class RunLock implements AutoCloseable {
     @Override
     public void close() {
         synchronized (RunLock.class) {
-            if (--holds > 0) return;
-            HELD.values().remove(this);
             try {
                 Files.deleteIfExists(file);        // removed while still locked: no window for a second run to lock a doomed file
                 lock.release();

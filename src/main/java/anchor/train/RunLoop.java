@@ -4,6 +4,7 @@ import anchor.AnchorException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bytedeco.javacpp.Pointer;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +14,14 @@ import java.util.Map;
  * The one training loop. A trainer supplies one step (→ a row of named metrics) and the parts a checkpoint holds;
  * the loop does the rest for every trainer alike:
  * <pre>
- * lock out (one run per directory; an unwritable one fails here)
- * resume from out/checkpoint if there is one (its settings must equal this run's; the differing one is named)
+ * lock out (one run per directory; an unwritable one fails here) — held until the run's final models are written
+ * resume from out/checkpoint if there is one (its settings must equal this run's; the differing one is named) and say so
  * for step = start … steps−1:
  *     row ← trainer.step(step)                      may throw Diverged
  *     log the row; advance the progress bar
  *     every saveEvery steps and at the end: write the metrics, then the checkpoint (atomically)
  * on Diverged: write the metrics so far, stop, and say where the last good checkpoint is
+ * trainer.writeFinal(out): what the finished run leaves beside its checkpoint (the trained models)
  * </pre>
  * The metrics are written before the checkpoint: a kill between the two leaves rows past the checkpoint's step,
  * which the resumed run drops and recomputes, never a checkpoint whose rows are missing.
@@ -45,6 +47,14 @@ public final class RunLoop {
         default void restore(ObjectNode state) {
         }
 
+        /**
+         * Writes what the finished run leaves in its directory beside the checkpoint — the trained models, in Hugging
+         * Face's layout — while the run still holds the directory's lock; nothing by default. Not called for a run
+         * without a directory.
+         */
+        default void writeFinal(Path out) {
+        }
+
         /** The progress bar's message after a step. */
         default String progressMessage(Map<String, Object> row) {
             return "";
@@ -59,11 +69,18 @@ public final class RunLoop {
      * @param progress  whether to draw a progress bar (only on a terminal)
      * @param settings  what identifies the run, checked on resume (null: not checked)
      * @param metrics   the metrics log's CSV columns and curves
+     * @param log       where the run says that it resumed (null: nowhere)
      */
-    public record Options(String task, int steps, Path out, int saveEvery, boolean progress, ObjectNode settings, MetricsLog.Layout metrics) {
+    public record Options(String task, int steps, Path out, int saveEvery, boolean progress, ObjectNode settings, MetricsLog.Layout metrics,
+                          PrintWriter log) {
         public Options {
             if (steps < 1) throw new AnchorException("--steps must be >= 1, got " + steps);
             if (saveEvery < 1) throw new AnchorException("--save-every must be >= 1, got " + saveEvery);
+        }
+
+        /** A run that reports nothing. */
+        public Options(String task, int steps, Path out, int saveEvery, boolean progress, ObjectNode settings, MetricsLog.Layout metrics) {
+            this(task, steps, out, saveEvery, progress, settings, metrics, null);
         }
 
         /** In memory only: no directory, no bar, no checkpoint. */
@@ -82,7 +99,9 @@ public final class RunLoop {
     public static Result run(Trainer trainer, Options o) {
         if (o.out() == null) return loop(trainer, o);
         try (RunLock lock = RunLock.acquire(o.out())) {
-            return loop(trainer, o);
+            Result r = loop(trainer, o);
+            trainer.writeFinal(o.out());
+            return r;
         }
     }
 
@@ -106,6 +125,10 @@ public final class RunLoop {
         int start = resumed.step();
         if (start > o.steps()) throw new AnchorException(out + "/checkpoint is at step " + start + ", past --steps " + o.steps());
         if (resumed.state() != null) trainer.restore(resumed.state());
+        if (start > 0 && o.log() != null) {
+            o.log().printf("anchor: resumed from %s/%s at step %d%n", out, Checkpoint.DIR, start);
+            o.log().flush();
+        }
         MetricsLog log = MetricsLog.open(out, o.metrics(), start);
         int saved = start;
         System.gc();   // the setup's garbage (weights read into the Java heap and copied into the models) goes before the first step's arrays come

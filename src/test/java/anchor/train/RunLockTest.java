@@ -61,12 +61,35 @@ class RunLockTest {
     }
 
     @Test
-    void oneProcessMayNestItsOwnLock() {
+    void aSecondLockOnTheSameDirectoryIsRefusedInThisProcessToo() {
         Path out = dir.resolve("nested");
         try (RunLock outer = RunLock.acquire(out)) {
-            RunLoop.run(new RunLoopTest.Toy(-1, false), new RunLoop.Options("toy", 1, out, 1, false, null, MetricsLog.Layout.PLAIN));
-            assertThat(out.resolve(RunLock.FILE)).as("still held by the outer run").exists();
+            assertThatThrownBy(() -> RunLoop.run(new RunLoopTest.Toy(-1, false), new RunLoop.Options("toy", 1, out, 1, false, null, MetricsLog.Layout.PLAIN)))
+                    .isInstanceOf(AnchorException.class).hasMessageContaining("is in use by another anchor run");
+            assertThat(out.resolve(RunLock.FILE)).as("still held by the first").exists();
         }
         assertThat(out.resolve(RunLock.FILE)).doesNotExist();
+    }
+
+    @Test
+    void theFinalModelsAreWrittenAfterTheLastStepWhileTheLockIsHeld() {
+        Path out = dir.resolve("final");
+        var seen = new java.util.ArrayList<String>();
+        var toy = new RunLoopTest.Toy(-1, false) {
+            @Override
+            public void writeFinal(Path o) {
+                seen.add(counter + " steps, lock " + (java.nio.file.Files.exists(o.resolve(RunLock.FILE)) ? "held" : "free"));
+            }
+        };
+        var log = new java.io.StringWriter();
+        var options = new RunLoop.Options("toy", 2, out, 1, false, null, MetricsLog.Layout.PLAIN, new java.io.PrintWriter(log, true));
+        RunLoop.run(toy, options);
+        assertThat(seen).containsExactly("2 steps, lock held");
+        assertThat(log.toString()).isEmpty();
+        RunLoop.run(toy, options);
+        assertThat(log.toString()).isEqualTo("anchor: resumed from " + out + "/checkpoint at step 2" + System.lineSeparator());
+        assertThat(seen).hasSize(2);
+        RunLoop.run(toy, RunLoop.Options.inMemory("toy", 1));
+        assertThat(seen).as("a run without a directory writes nothing").hasSize(2);
     }
 }

@@ -29,7 +29,7 @@ class RunLoopTest {
     Path dir;
 
     /** Each step: one AdamW step on a next-token loss, a counter in its state, and a metric; it can fail at a chosen step. */
-    static final class Toy implements RunLoop.Trainer {
+    static class Toy implements RunLoop.Trainer {
         final Gpt2Model model = Gpt2Model.of(TestModels.allRandom(C, 1));
         final AdamW opt = AdamW.standard(1e-2);
         final int failAt;
