@@ -1,6 +1,7 @@
 package anchor.dpo;
 
 import anchor.AnchorException;
+import anchor.logprobs.LogSoftmax;
 
 /**
  * EXERCISE 4.1 — the DPO loss and its implicit rewards (document 3, "The DPO Loss Function"), and IPO.
@@ -35,8 +36,8 @@ public final class DpoLoss {
 
     /**
      * Contract, with h = (πc − rc) − (πr − rr) and z = β·h:
-     * SIGMOID: L = −log σ(z), computed stably (never log(sigmoid(z)) directly: it must stay finite and accurate for
-     * |z| up to 10³); REFERENCE_FREE: SIGMOID with rc = rr = 0, whatever reference log-probs are passed;
+     * SIGMOID: L = −log σ(z), computed stably with {@link LogSoftmax#logSigmoid} (never as a log of σ: it must stay
+     * finite and accurate for |z| up to 10³); REFERENCE_FREE: SIGMOID with rc = rr = 0, whatever reference log-probs are passed;
      * CDPO: −(1−ε)·log σ(z) − ε·log σ(−z) (ε = labelSmoothing; ε = 0 is SIGMOID); IPO: (h − 1/(2β))²;
      * HINGE: max(0, 1 − z) — on z = β·h, not on h.
      * Rewards: chosenReward = β(πc − rc), rejectedReward = β(πr − rr) (with the reference zeroed for REFERENCE_FREE).
@@ -51,14 +52,5 @@ public final class DpoLoss {
     /** Given: h = (πc − rc) − (πr − rr), the difference of log-ratios. */
     public static double logRatioMargin(double policyChosen, double policyRejected, double refChosen, double refRejected) {
         return (policyChosen - refChosen) - (policyRejected - refRejected);
-    }
-
-    /** log σ(x) = −log(1 + e^−x), accurate for any x: −800 at x = −800, −e^−40 (not 0) at x = 40. */
-    public static double logSigmoid(double x) {
-        throw new UnsupportedOperationException("Exercise 4.1: implement a stable log-sigmoid");
-    }
-
-    public static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The arrows point one way: cli → experiments → algorithms (dpo, reference, kl) → train, logprobs → gpt2, tokenizer,
- * safetensors. Read from the sources: every {@code anchor.PKG.Class} a file of another package names (imports,
+ * The arrows point one way: cli → experiments → algorithms (dpo, ppo, reward, reference, kl) → train, logprobs → gpt2,
+ * tokenizer, safetensors; reward below dpo; only {@code anchor experiment} imports the studies; data runs no model. Read from the sources: every {@code anchor.PKG.Class} a file of another package names (imports,
  * qualified names and Javadoc links alike) is an edge.
  */
 class ArchitectureTest {
@@ -66,5 +66,36 @@ class ArchitectureTest {
         }
         assertThat(edges.getOrDefault("world", Set.of())).as("world depends on").doesNotContain("dpo", "experiments", "cli");
         assertThat(edges.getOrDefault("experiments", Set.of())).as("experiments depends on").doesNotContain("cli");
+    }
+
+    /** Every {@code anchor.PKG.Class} each file of package {@code pkg} names, by file name. */
+    static Map<String, Set<String>> classesNamedIn(String pkg) throws IOException {
+        Pattern cls = Pattern.compile("\\banchor\\.([a-z0-9]+\\.[A-Z][A-Za-z0-9]*)");
+        Map<String, Set<String>> out = new TreeMap<>();
+        try (var files = Files.list(Path.of("src/main/java/anchor", pkg))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = cls.matcher(Files.readString(f));
+                Set<String> named = new TreeSet<>();
+                while (m.find()) named.add(m.group(1));
+                out.put(f.getFileName().toString(), named);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theRewardModelSitsBelowDpoAndTheEverydayCommandsBelowTheStudies() throws IOException {
+        assertThat(edges().getOrDefault("reward", Set.of())).as("reward depends on (Bradley–Terry is what DPO is derived from)").doesNotContain("dpo");
+        classesNamedIn("cli").forEach((file, named) -> {
+            if (!file.equals("ExperimentCommand.java")) {
+                assertThat(named).as(file + " names a study (only anchor experiment runs them)").noneMatch(c -> c.startsWith("experiments."));
+            }
+        });
+    }
+
+    @Test
+    void dataRunsNoModel() throws IOException {
+        Set<String> models = Set.of("gpt2.LanguageModel", "gpt2.Gpt2Model", "gpt2.Generator", "gpt2.TrainingPass", "reference.ReferenceModel");
+        classesNamedIn("data").forEach((file, named) -> assertThat(named).as(file + " names a model (data only shapes tokens)").doesNotContainAnyElementsOf(models));
     }
 }

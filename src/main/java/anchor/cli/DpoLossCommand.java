@@ -75,7 +75,7 @@ final class DpoLossCommand implements Runnable {
             out.printf("log-ratio chosen   = %.6f − %.6f = %.6f%n", spc, src, spc - src);
             out.printf("log-ratio rejected = %.6f − %.6f = %.6f%n", spr, srr, spr - srr);
             out.printf("h = difference = %.6f;  logit z = β·h = %.4f × %.6f = %.6f%n", h, beta, h, beta * h);
-            out.printf("σ(z) = %.6f;  loss (%s) = %.6f%n", DpoLoss.sigmoid(beta * h), variant.name().toLowerCase(java.util.Locale.ROOT), res.loss());
+            out.printf("σ(z) = %.6f;  loss (%s) = %.6f%n", anchor.logprobs.LogSoftmax.sigmoid(beta * h), variant.name().toLowerCase(java.util.Locale.ROOT), res.loss());
             out.printf("implicit rewards: chosen %.6f, rejected %.6f, margin %.6f%n", res.chosenReward(), res.rejectedReward(), res.margin());
         }
         Map<String, Object> j = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package anchor.cli;
 
+import anchor.dpo.PairLogProbs;
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
 import anchor.dpo.DpoSettings;
@@ -47,7 +48,7 @@ final class DpoTour {
                 String.format("mean margin %+.4f → %+.4f nats", before, after), after > before);
         // the same section's two bullets, one response at a time: the log-ratios were 0 before training (policy = reference)
         double chosen = 0, rejected = 0;
-        double[][] now = PairBatches.sequenceLogps(policy, probe, 16);                       // [i] = {chosen, rejected}
+        double[][] now = PairLogProbs.of(policy, probe, 16);                       // [i] = {chosen, rejected}
         for (int i = 0; i < PROBE; i++) {
             chosen += (now[i][0] - pre.logps()[i][0]) / PROBE;
             rejected += (now[i][1] - pre.logps()[i][1]) / PROBE;

@@ -4,7 +4,7 @@ import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PreferencePair;
 import anchor.data.PromptResponse;
-import anchor.experiments.RewardReport;
+import anchor.world.RewardReport;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.reward.RewardModel;

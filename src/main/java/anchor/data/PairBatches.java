@@ -1,8 +1,6 @@
 package anchor.data;
 
 import anchor.AnchorException;
-import anchor.data.PreferencePair;
-import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
 import anchor.logprobs.SequenceLogProbs;
 import anchor.tokenizer.Gpt2Tokenizer;
@@ -64,21 +62,5 @@ public final class PairBatches {
     private static int firstResponse(int[] mask) {
         for (int t = 0; t < mask.length; t++) if (mask[t] == 1) return t + 1;
         throw new AnchorException("empty response");
-    }
-
-    /** Summed response log-probs of every pair under {@code model}, [i] = {chosen, rejected}, in batches of {@code batch} pairs. */
-    public static double[][] sequenceLogps(LanguageModel model, List<PreferenceBatch> pairs, int batch) {
-        double[][] out = new double[pairs.size()][2];
-        for (int from = 0; from < pairs.size(); from += batch) {
-            int[] idx = new int[Math.min(batch, pairs.size() - from)];
-            for (int i = 0; i < idx.length; i++) idx[i] = from + i;
-            Rows r = rows(pairs, idx, model.config().nPositions());
-            double[] s = SequenceLogProbs.summed(model.tokenLogProbs(r.batch(), 1.0, r.mask()), r.mask());
-            for (int i = 0; i < idx.length; i++) {
-                out[from + i][0] = s[i];
-                out[from + i][1] = s[idx.length + i];
-            }
-        }
-        return out;
     }
 }

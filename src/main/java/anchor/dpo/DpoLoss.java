@@ -1,6 +1,7 @@
 package anchor.dpo;
 
 import anchor.AnchorException;
+import anchor.logprobs.LogSoftmax;
 
 /**
  * The DPO loss from summed response log-probs (document 3, "The DPO Loss Function"; Rafailov et al. 2023, eq. 7):
@@ -67,12 +68,12 @@ public final class DpoLoss {
         double loss, dLdh;
         switch (v) {
             case SIGMOID, REFERENCE_FREE -> {
-                loss = -logSigmoid(z);
-                dLdh = -beta * sigmoid(-z);
+                loss = -LogSoftmax.logSigmoid(z);
+                dLdh = -beta * LogSoftmax.sigmoid(-z);
             }
             case CDPO -> {
-                loss = -(1 - labelSmoothing) * logSigmoid(z) - labelSmoothing * logSigmoid(-z);
-                dLdh = beta * (-(1 - labelSmoothing) * sigmoid(-z) + labelSmoothing * sigmoid(z));
+                loss = -(1 - labelSmoothing) * LogSoftmax.logSigmoid(z) - labelSmoothing * LogSoftmax.logSigmoid(-z);
+                dLdh = beta * (-(1 - labelSmoothing) * LogSoftmax.sigmoid(-z) + labelSmoothing * LogSoftmax.sigmoid(z));
             }
             case IPO -> {
                 double d = h - 1 / (2 * beta);
@@ -91,14 +92,5 @@ public final class DpoLoss {
     /** h = (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)): the difference of log-ratios, in nats. */
     public static double logRatioMargin(double policyChosen, double policyRejected, double refChosen, double refRejected) {
         return (policyChosen - refChosen) - (policyRejected - refRejected);
-    }
-
-    /** log σ(x), stable for any x. */
-    public static double logSigmoid(double x) {
-        return -(Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
-    }
-
-    public static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 }

@@ -23,6 +23,6 @@ public sealed interface DpoReference {
 
     /** One reference pass over the data, in batches of {@code batch} pairs. */
     static Precomputed precompute(LanguageModel reference, List<PreferenceBatch> pairs, int batch) {
-        return new Precomputed(PairBatches.sequenceLogps(reference, pairs, batch));
+        return new Precomputed(PairLogProbs.of(reference, pairs, batch));
     }
 }

@@ -238,7 +238,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
      * over {@code pairs}, against reference log-probs precomputed on the same pairs.
      */
     public static double meanLogRatioMargin(LanguageModel policy, DpoReference.Precomputed reference, List<PreferenceBatch> pairs) {
-        double[][] pol = PairBatches.sequenceLogps(policy, pairs, 16);
+        double[][] pol = PairLogProbs.of(policy, pairs, 16);
         double m = 0;
         for (int i = 0; i < pairs.size(); i++) {
             double[] ref = reference.logps()[i];

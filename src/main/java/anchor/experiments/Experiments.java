@@ -1,5 +1,6 @@
 package anchor.experiments;
 
+import anchor.dpo.PairLogProbs;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
@@ -69,7 +70,7 @@ public final class Experiments {
 
     /** Mean log π(y_w) of the first {@link #PROBE_PAIRS} training pairs' chosen responses (document 2, "Failure signatures"). */
     static double chosenLogp(LanguageModel model, List<PreferenceBatch> data) {
-        double[][] lp = PairBatches.sequenceLogps(model, data.subList(0, Math.min(PROBE_PAIRS, data.size())), 16);
+        double[][] lp = PairLogProbs.of(model, data.subList(0, Math.min(PROBE_PAIRS, data.size())), 16);
         double sum = 0;
         for (double[] p : lp) sum += p[0];
         return sum / lp.length;

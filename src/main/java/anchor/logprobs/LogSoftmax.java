@@ -9,6 +9,8 @@ import anchor.AnchorException;
  * </pre>
  * PPO scores its rollouts at the temperature they were sampled at (TRL divides the logits by it), so every log-prob
  * that enters a ratio ρ or a KL term is computed at that T.
+ * <p>With two classes, logits (x, 0), it is the log-sigmoid that DPO's loss (document 3, "The DPO Loss Function") and
+ * the Bradley–Terry reward model both use: log σ(x) = log softmax(x, 0)₀ = −(max(−x, 0) + log(1 + e^−|x|)).
  */
 public final class LogSoftmax {
     private LogSoftmax() {
@@ -27,5 +29,15 @@ public final class LogSoftmax {
         double sum = 0;
         for (int k = 0; k < V; k++) sum += Math.exp((logits[offset + k] - max) / temperature);
         return (logits[offset + target] - max) / temperature - Math.log(sum);
+    }
+
+    /** log σ(x) = log softmax(x, 0)₀, stable for any x: the max (x or 0) taken out first, as above. */
+    public static double logSigmoid(double x) {
+        return -(Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+    }
+
+    /** σ(x) = softmax(x, 0)₀, without overflow on either side. */
+    public static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 }

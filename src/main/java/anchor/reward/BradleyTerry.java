@@ -1,7 +1,7 @@
 package anchor.reward;
 
 import anchor.AnchorException;
-import anchor.dpo.DpoLoss;
+import anchor.logprobs.LogSoftmax;
 
 /**
  * The reward model's loss for one pair, as TRL's {@code RewardTrainer.compute_loss} (Bradley–Terry; Ouyang et al.
@@ -26,8 +26,8 @@ public final class BradleyTerry {
         if (!Double.isFinite(chosen) || !Double.isFinite(rejected)) throw new AnchorException("a reward is not finite (" + chosen + ", " + rejected + ")");
         if (!(centerCoefficient >= 0)) throw new AnchorException("--center-rewards-coefficient must be >= 0, got " + centerCoefficient);
         double d = chosen - rejected - margin, sum = chosen + rejected;
-        double loss = -DpoLoss.logSigmoid(d) + centerCoefficient * sum * sum;
-        double s = DpoLoss.sigmoid(-d), center = 2 * centerCoefficient * sum;
+        double loss = -LogSoftmax.logSigmoid(d) + centerCoefficient * sum * sum;
+        double s = LogSoftmax.sigmoid(-d), center = 2 * centerCoefficient * sum;
         return new Result(loss, -s + center, s + center);
     }
 }

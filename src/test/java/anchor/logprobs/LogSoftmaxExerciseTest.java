@@ -49,4 +49,15 @@ class LogSoftmaxExerciseTest {
             assertThatThrownBy(() -> LogSoftmax.at(z, 0, 2, 0, t)).as("T = " + t).isInstanceOf(AnchorException.class);
         }
     }
+
+    @Test
+    void theLogSigmoidIsTheTwoClassLogSoftmaxAndStableWhereALogOfSigmoidIsNot() {
+        assertThat(LogSoftmax.logSigmoid(-800)).as("log σ(−800) = −800 (log(sigmoid) gives −∞)").isCloseTo(-800, within(1e-9));
+        assertThat(LogSoftmax.logSigmoid(40)).as("log σ(40) = −e^−40 ≈ −4.2e−18 (log(sigmoid) rounds it to 0)")
+                .isCloseTo(-Math.exp(-40), within(1e-30));
+        assertThat(LogSoftmax.logSigmoid(0)).as("log σ(0) = −log 2").isCloseTo(-Math.log(2), within(1e-15));
+        assertThat(LogSoftmax.logSigmoid(1.5)).as("log σ(1.5) = log softmax(1.5, 0)₀").isCloseTo(1.5 - logSumExp(1.5, 0), within(1e-15));
+        assertThat(LogSoftmax.logSigmoid(-2)).as("log σ(−2) = −2 − log(1 + e^−2)").isCloseTo(-2 - Math.log1p(Math.exp(-2)), within(1e-15));
+        assertThat(LogSoftmax.logSigmoid(700)).as("log σ(700) = −e^−700, never positive").isLessThanOrEqualTo(0).isCloseTo(0, within(1e-300));
+    }
 }

@@ -1,4 +1,4 @@
-package anchor.experiments;
+package anchor.world;
 
 import anchor.data.PairBatches;
 import anchor.data.PreferencePair;
@@ -7,9 +7,6 @@ import anchor.gpt2.Gpt2Model;
 import anchor.reward.RewardModel;
 import anchor.reward.RewardTrainer;
 import anchor.tokenizer.Gpt2Tokenizer;
-import anchor.world.GoldReward;
-import anchor.world.PreferenceData;
-import anchor.world.World;
 
 import java.util.ArrayList;
 import java.util.List;
