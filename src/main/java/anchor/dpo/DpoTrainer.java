@@ -14,7 +14,7 @@ import anchor.logprobs.RowLogProbs;
 import anchor.logprobs.SequenceLogProbs;
 import anchor.reference.WeightDivergence;
 import anchor.safetensors.DType;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.MetricsLog;
 import anchor.train.Optimizer;
@@ -109,8 +109,8 @@ public final class DpoTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
-        return Checkpoint.Parts.of(policy, opt);
+    public TrainingCheckpoint.Parts parts() {
+        return TrainingCheckpoint.Parts.of(policy, opt);
     }
 
     /** The trained policy, {@code out/model}. */

@@ -1,12 +1,9 @@
 package anchor.experiments;
 
+import anchor.train.ResultFiles;
 import anchor.AnchorException;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -77,15 +74,9 @@ public final class ArmsReport {
      * and {@code extra} (may be empty) follows its first table.
      */
     public static void write(List<NoKl.Point> points, String header, String extra, Path out, String name) {
-        try {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve(name + ".csv"), csv(points));
-            Files.writeString(out.resolve(name + ".md"), markdown(points, header, extra));
-            chart(points, "eval/gold", "gold reward", out.resolve(name + ".png"));
-            chart(points, "eval/score", "proxy score (reward model)", out.resolve(name + "-proxy.png"));
-        } catch (IOException e) {
-            throw new AnchorException("cannot write results to " + out + ": " + e.getMessage(), e);
-        }
+        ResultFiles.in(out).text(name + ".csv", csv(points)).text(name + ".md", markdown(points, header, extra))
+                .chart(name + ".png", chart(points, "eval/gold", "gold reward"))
+                .chart(name + "-proxy.png", chart(points, "eval/score", "proxy score (reward model)")).write();
     }
 
     static String csv(List<NoKl.Point> points) {
@@ -158,9 +149,8 @@ public final class ArmsReport {
     }
 
     /** {@code metric} against the KL, one line per arm through its evaluations (means over seeds). */
-    private static void chart(List<NoKl.Point> points, String metric, String title, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title + " against KL to the reference (held-out prompts)")
-                .xAxisTitle("KL per sequence (nats)").yAxisTitle(title).build();
+    private static XYChart chart(List<NoKl.Point> points, String metric, String title) {
+        XYChart chart = ResultFiles.lineChart(800, 500, title + " against KL to the reference (held-out prompts)", "KL per sequence (nats)", title);
         for (String arm : arms(points)) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>();
             for (int u : updates(points)) {
@@ -169,6 +159,6 @@ public final class ArmsReport {
             }
             chart.addSeries(arm, x, y);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 }

@@ -1,6 +1,6 @@
 package anchor.experiments;
 
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -43,7 +43,7 @@ final class EvaluatedTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
+    public TrainingCheckpoint.Parts parts() {
         return trainer.parts();
     }
 

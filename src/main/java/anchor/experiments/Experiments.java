@@ -1,5 +1,6 @@
 package anchor.experiments;
 
+import anchor.train.ResultFiles;
 import anchor.dpo.PairLogProbs;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Model;
@@ -18,12 +19,8 @@ import anchor.train.RunLoop;
 import anchor.world.PreferenceData;
 import anchor.world.World;
 import anchor.world.WorldEval;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,41 +205,34 @@ public final class Experiments {
 
     /** Writes {@code name}.csv, .md (every run, then {@link SeedMeans}' means over seeds) and .png; the plot has win rate and grammatical rate against β or against the run. */
     public static void write(List<Row> rows, Path out, String name, String xTitle, boolean logX) {
-        try {
-            Files.createDirectories(out);
-            StringBuilder csv = new StringBuilder("label,reference,beta,loss,seed,steps,train_loss,train_accuracy,chosen_logp_change,gold_mean,gold_se,"
-                    + "win_rate,win_rate_se,sampled_kl,sampled_kl_se,grammatical_rate,grammatical_se,length,length_se,distinct1,distinct2,unique_rate,ref_perplexity\n");
-            StringBuilder md = new StringBuilder("Each mean ± its standard error over the evaluation prompts (one sample each). KL: per sequence, "
-                    + "summed over the sampled response tokens (nats). Win rate: gold reward against another seed's SFT samples, not length-controlled; "
-                    + "length: response tokens.\n\n| run | reference | β | seed | steps | gold reward | win rate vs SFT | length | KL to ref | grammatical "
-                    + "| distinct-2 | Δ log π(y_w) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-            for (Row r : rows) {
-                WorldEval.Report e = r.eval();
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.4f,%.4f%n",
-                        r.label(), r.reference(), r.beta(), r.loss(), r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), r.chosenLogpChange(),
-                        e.goldMean(), e.goldSe(), e.winRateVsSft(), e.winRateSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
-                        e.meanLength(), e.lengthSe(), e.distinct1(), e.distinct2(), e.uniqueRate(), e.referencePerplexity()));
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.3f ± %.3f | %.3f ± %.3f | %.1f ± %.1f | %.3f ± %.3f | %.3f ± %.3f | %.3f | %+.2f |%n",
-                        r.label(), r.reference(), Double.isNaN(r.beta()) ? "-" : Double.toString(r.beta()), r.seed(), r.steps(), e.goldMean(), e.goldSe(),
-                        e.winRateVsSft(), e.winRateSe(), e.meanLength(), e.lengthSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
-                        e.distinct2(), r.chosenLogpChange()));
-            }
-            md.append(SeedMeans.markdown(rows));
-            Files.writeString(out.resolve(name + ".csv"), csv);
-            Files.writeString(out.resolve(name + ".md"), md);
-            XYChart chart = new XYChartBuilder().width(800).height(450).title(name).xAxisTitle(xTitle).yAxisTitle("rate").build();
-            chart.getStyler().setXAxisLogarithmic(logX);
-            List<Double> x = new ArrayList<>(), win = new ArrayList<>(), gram = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                x.add(logX ? rows.get(i).beta() : i);
-                win.add(rows.get(i).eval().winRateVsSft());
-                gram.add(rows.get(i).eval().grammaticalRate());
-            }
-            chart.addSeries("win rate vs SFT", x, win);
-            chart.addSeries("grammatical rate", x, gram);
-            BitmapEncoder.saveBitmap(chart, out.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new AnchorException("cannot write results to " + out + ": " + e.getMessage(), e);
+        StringBuilder csv = new StringBuilder("label,reference,beta,loss,seed,steps,train_loss,train_accuracy,chosen_logp_change,gold_mean,gold_se,"
+                + "win_rate,win_rate_se,sampled_kl,sampled_kl_se,grammatical_rate,grammatical_se,length,length_se,distinct1,distinct2,unique_rate,ref_perplexity\n");
+        StringBuilder md = new StringBuilder("Each mean ± its standard error over the evaluation prompts (one sample each). KL: per sequence, "
+                + "summed over the sampled response tokens (nats). Win rate: gold reward against another seed's SFT samples, not length-controlled; "
+                + "length: response tokens.\n\n| run | reference | β | seed | steps | gold reward | win rate vs SFT | length | KL to ref | grammatical "
+                + "| distinct-2 | Δ log π(y_w) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            WorldEval.Report e = r.eval();
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.4f,%.4f%n",
+                    r.label(), r.reference(), r.beta(), r.loss(), r.seed(), r.steps(), r.trainLoss(), r.trainAccuracy(), r.chosenLogpChange(),
+                    e.goldMean(), e.goldSe(), e.winRateVsSft(), e.winRateSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
+                    e.meanLength(), e.lengthSe(), e.distinct1(), e.distinct2(), e.uniqueRate(), e.referencePerplexity()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %+.3f ± %.3f | %.3f ± %.3f | %.1f ± %.1f | %.3f ± %.3f | %.3f ± %.3f | %.3f | %+.2f |%n",
+                    r.label(), r.reference(), Double.isNaN(r.beta()) ? "-" : Double.toString(r.beta()), r.seed(), r.steps(), e.goldMean(), e.goldSe(),
+                    e.winRateVsSft(), e.winRateSe(), e.meanLength(), e.lengthSe(), e.sampledKl(), e.sampledKlSe(), e.grammaticalRate(), e.grammaticalSe(),
+                    e.distinct2(), r.chosenLogpChange()));
         }
+        md.append(SeedMeans.markdown(rows));
+        XYChart chart = ResultFiles.lineChart(800, 450, name, xTitle, "rate");
+        chart.getStyler().setXAxisLogarithmic(logX);
+        List<Double> x = new ArrayList<>(), win = new ArrayList<>(), gram = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            x.add(logX ? rows.get(i).beta() : i);
+            win.add(rows.get(i).eval().winRateVsSft());
+            gram.add(rows.get(i).eval().grammaticalRate());
+        }
+        chart.addSeries("win rate vs SFT", x, win);
+        chart.addSeries("grammatical rate", x, gram);
+        ResultFiles.in(out).text(name + ".csv", csv).text(name + ".md", md).chart(name + ".png", chart).write();
     }
 }

@@ -1,14 +1,10 @@
 package anchor.experiments;
 
-import anchor.AnchorException;
-import org.knowm.xchart.BitmapEncoder;
+import anchor.train.ResultFiles;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,14 +60,7 @@ public final class FrontierReport {
     }
 
     public static void write(List<NoKl.Point> points, String header, Path out) {
-        try {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("frontier.csv"), csv(points));
-            Files.writeString(out.resolve("frontier.md"), markdown(points, header));
-            chart(points, out.resolve("frontier.png"));
-        } catch (IOException e) {
-            throw new AnchorException("cannot write results to " + out + ": " + e.getMessage(), e);
-        }
+        ResultFiles.in(out).text("frontier.csv", csv(points)).text("frontier.md", markdown(points, header)).chart("frontier.png", chart(points)).write();
     }
 
     static String csv(List<NoKl.Point> points) {
@@ -108,9 +97,9 @@ public final class FrontierReport {
     }
 
     /** Gold reward against KL, one line per arm from the SFT point through its evaluations; PPO solid, DPO dashed; bars ± one standard error. */
-    private static void chart(List<NoKl.Point> points, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(550).title("Reward–KL frontier on the world: PPO and DPO (held-out prompts, T = 1)")
-                .xAxisTitle("KL(π ‖ π_SFT) per sequence (nats)").yAxisTitle("gold reward").build();
+    private static XYChart chart(List<NoKl.Point> points) {
+        XYChart chart = ResultFiles.lineChart(900, 550, "Reward–KL frontier on the world: PPO and DPO (held-out prompts, T = 1)",
+                "KL(π ‖ π_SFT) per sequence (nats)", "gold reward");
         Mean sft = means(points).stream().filter(m -> m.method().equals("SFT")).findFirst().orElseThrow();
         for (String arm : ArmsReport.arms(points)) {
             if (arm.equals("SFT")) continue;
@@ -124,6 +113,6 @@ public final class FrontierReport {
             XYSeries s = chart.addSeries(arm, x, y, e);
             if (arm.startsWith(Frontier.DPO)) s.setLineStyle(SeriesLines.DASH_DASH);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 }

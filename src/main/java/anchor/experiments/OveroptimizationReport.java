@@ -1,12 +1,8 @@
 package anchor.experiments;
 
-import anchor.AnchorException;
-import org.knowm.xchart.BitmapEncoder;
+import anchor.train.ResultFiles;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +18,7 @@ public final class OveroptimizationReport {
     }
 
     public static void write(Overoptimization.Result r, String header, Path out) {
-        try {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("overoptimization.md"), markdown(r, header));
-            Files.writeString(out.resolve("overoptimization.csv"), csv(r));
-            chart(r, out.resolve("overoptimization.png"));
-        } catch (IOException e) {
-            throw new AnchorException("cannot write results to " + out + ": " + e.getMessage(), e);
-        }
+        ResultFiles.in(out).text("overoptimization.md", markdown(r, header)).text("overoptimization.csv", csv(r)).chart("overoptimization.png", chart(r)).write();
     }
 
     static String markdown(Overoptimization.Result r, String header) {
@@ -90,9 +79,9 @@ public final class OveroptimizationReport {
         return b.toString();
     }
 
-    private static void chart(Overoptimization.Result r, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(550).title("gold (solid) and proxy (dashed) against d = √KL to the SFT policy")
-                .xAxisTitle("d = √KL (√nats)").yAxisTitle("reward (gold: gain over SFT)").build();
+    private static XYChart chart(Overoptimization.Result r) {
+        XYChart chart = ResultFiles.lineChart(900, 550, "gold (solid) and proxy (dashed) against d = √KL to the SFT policy", "d = √KL (√nats)",
+                "reward (gold: gain over SFT)");
         for (Curve c : curves(r)) {
             List<Double> d = new ArrayList<>(), g = new ArrayList<>(), p = new ArrayList<>();
             for (int i = 0; i < c.d().length; i++) {
@@ -103,6 +92,6 @@ public final class OveroptimizationReport {
             chart.addSeries("gold: " + c.label(), d, g);
             chart.addSeries("proxy: " + c.label(), d, p).setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 }

@@ -14,7 +14,7 @@ import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
 import anchor.safetensors.DType;
 import anchor.train.AdamW;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.Optimizer;
 import anchor.train.RunLoop;
@@ -175,8 +175,8 @@ public final class GroupTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
-        return new Checkpoint.Parts(Map.of("policy", m.policy()), Map.of("policy_optimizer", opt));
+    public TrainingCheckpoint.Parts parts() {
+        return new TrainingCheckpoint.Parts(Map.of("policy", m.policy()), Map.of("policy_optimizer", opt));
     }
 
     /** The trained policy, {@code out/model} (there is no value model). */

@@ -15,7 +15,7 @@ import anchor.reference.PeriodicKl;
 import anchor.reward.RewardModel;
 import anchor.safetensors.DType;
 import anchor.train.AdamW;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.MetricsLog;
 import anchor.train.Optimizer;
@@ -223,14 +223,14 @@ public final class PpoTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
+    public TrainingCheckpoint.Parts parts() {
         Map<String, Gpt2Model> models = new LinkedHashMap<>();
         models.put("policy", m.policy());
         if (!m.sharedTrunk()) models.put("value", m.value());
         Map<String, Optimizer> opts = new LinkedHashMap<>();
         opts.put("policy_optimizer", policyOpt);
         if (!m.sharedTrunk()) opts.put("value_optimizer", valueOpt);
-        return new Checkpoint.Parts(models, opts);
+        return new TrainingCheckpoint.Parts(models, opts);
     }
 
     /**

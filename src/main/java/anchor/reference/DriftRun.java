@@ -7,7 +7,7 @@ import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.KlPenalty;
 import anchor.train.AdamW;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.LmTrainer;
 import anchor.train.MetricsLog;
 import anchor.train.Optimizer;
@@ -104,8 +104,8 @@ public final class DriftRun implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
-        return Checkpoint.Parts.of(policy, opt);
+    public TrainingCheckpoint.Parts parts() {
+        return TrainingCheckpoint.Parts.of(policy, opt);
     }
 
     @Override

@@ -7,7 +7,7 @@ import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.Loss;
 import anchor.train.AdamW;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.MetricsLog;
 import anchor.train.Optimizer;
@@ -158,8 +158,8 @@ public final class RewardTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
-        return Checkpoint.Parts.of(model, opt);
+    public TrainingCheckpoint.Parts parts() {
+        return TrainingCheckpoint.Parts.of(model, opt);
     }
 
     @Override

@@ -107,8 +107,8 @@ public final class LmTrainer implements RunLoop.Trainer {
     }
 
     @Override
-    public Checkpoint.Parts parts() {
-        return Checkpoint.Parts.of(model, opt);
+    public TrainingCheckpoint.Parts parts() {
+        return TrainingCheckpoint.Parts.of(model, opt);
     }
 
     @Override

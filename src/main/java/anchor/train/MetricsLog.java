@@ -3,15 +3,12 @@ package anchor.train;
 import anchor.AnchorException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +18,7 @@ import java.util.Map;
 /**
  * The one metrics log of every run: a row of named numbers per step, written as {@code metrics.jsonl} (one JSON
  * object a line), {@code metrics.csv} (the layout's columns, or every key seen) and a PNG per curve. Each file is
- * written to a temporary name and moved into place, so a reader never sees half a file. Non-finite values are left
+ * written to a temporary name and moved into place ({@link ResultFiles}), so a reader never sees half a file. Non-finite values are left
  * out of a row (as TRL's logs do). Opened for a resumed run, it keeps the rows before the checkpoint's step and drops
  * the rest; a truncated last line (a kill while an older version appended) is dropped too.
  */
@@ -69,24 +66,26 @@ public final class MetricsLog {
         return rows;
     }
 
-    /** Writes the JSONL, the CSV and the curves (nothing without a directory). */
+    /** Writes the JSONL, the CSV and the curves (nothing without a directory), each atomically ({@link ResultFiles}). */
     public void write() {
         if (out == null) return;
+        List<String> columns = layout.csvColumns().isEmpty() ? allKeys() : layout.csvColumns();
+        StringBuilder jsonl = new StringBuilder(), csv = new StringBuilder(String.join(",", columns)).append('\n');
         try {
-            Files.createDirectories(out);
-            List<String> columns = layout.csvColumns().isEmpty() ? allKeys() : layout.csvColumns();
-            StringBuilder jsonl = new StringBuilder(), csv = new StringBuilder(String.join(",", columns)).append('\n');
             for (Map<String, Object> r : rows) {
                 jsonl.append(JSON.writeValueAsString(r)).append('\n');
                 for (int i = 0; i < columns.size(); i++) csv.append(i == 0 ? "" : ",").append(r.getOrDefault(columns.get(i), ""));
                 csv.append('\n');
             }
-            replace(out.resolve(JSONL), jsonl.toString());
-            replace(out.resolve(CSV), csv.toString());
-            for (Curve c : layout.curves()) plot(c);
         } catch (IOException e) {
             throw new AnchorException("cannot write metrics to " + out + ": " + e.getMessage(), e);
         }
+        ResultFiles files = ResultFiles.in(out).text(JSONL, jsonl).text(CSV, csv);
+        for (Curve c : layout.curves()) {
+            XYChart chart = plot(c);
+            if (chart != null) files.chart(c.file(), chart);
+        }
+        files.write();
     }
 
     private List<String> allKeys() {
@@ -95,14 +94,9 @@ public final class MetricsLog {
         return new ArrayList<>(keys);
     }
 
-    private static void replace(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private void plot(Curve c) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(450).title(c.title()).xAxisTitle("step").yAxisTitle(c.yTitle()).build();
+    /** The curve's chart, or null when none of its columns has a value yet. */
+    private XYChart plot(Curve c) {
+        XYChart chart = ResultFiles.lineChart(800, 450, c.title(), "step", c.yTitle());
         for (String k : c.columns()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>();
             for (Map<String, Object> r : rows) {
@@ -113,10 +107,7 @@ public final class MetricsLog {
             }
             if (!x.isEmpty()) chart.addSeries(k, x, y).setMarker(SeriesMarkers.NONE);
         }
-        if (chart.getSeriesMap().isEmpty()) return;
-        Path file = out.resolve(c.file()), tmp = out.resolve(c.file() + ".tmp.png");
-        BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return chart.getSeriesMap().isEmpty() ? null : chart;
     }
 
     /** The rows of an earlier run before {@code upTo}; a last line that does not parse (cut by a kill) is dropped. */

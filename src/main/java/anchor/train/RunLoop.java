@@ -36,7 +36,7 @@ public final class RunLoop {
         Map<String, Object> step(int step);
 
         /** The models and optimizers a checkpoint holds. */
-        Checkpoint.Parts parts();
+        TrainingCheckpoint.Parts parts();
 
         /** State beyond the parts and the step (a KL controller, say), saved with each checkpoint; null if none. */
         default ObjectNode state() {
@@ -121,12 +121,12 @@ public final class RunLoop {
 
     private static Result loop(Trainer trainer, Options o) {
         Path out = o.out();
-        Checkpoint.Resumed resumed = out == null ? new Checkpoint.Resumed(0, null) : Checkpoint.resume(out, trainer.parts(), o.settings());
+        TrainingCheckpoint.Resumed resumed = out == null ? new TrainingCheckpoint.Resumed(0, null) : TrainingCheckpoint.resume(out, trainer.parts(), o.settings());
         int start = resumed.step();
         if (start > o.steps()) throw new AnchorException(out + "/checkpoint is at step " + start + ", past --steps " + o.steps());
         if (resumed.state() != null) trainer.restore(resumed.state());
         if (start > 0 && o.log() != null) {
-            o.log().printf("anchor: resumed from %s/%s at step %d%n", out, Checkpoint.DIR, start);
+            o.log().printf("anchor: resumed from %s/%s at step %d%n", out, TrainingCheckpoint.DIR, start);
             o.log().flush();
         }
         MetricsLog log = MetricsLog.open(out, o.metrics(), start);
@@ -142,7 +142,7 @@ public final class RunLoop {
                 } catch (Diverged e) {
                     log.write();
                     throw new Diverged(e.getMessage() + "; training stopped. " + (out == null ? ""
-                            : saved > 0 ? "The last good checkpoint (step " + saved + ") is in " + out.resolve(Checkpoint.DIR)
+                            : saved > 0 ? "The last good checkpoint (step " + saved + ") is in " + out.resolve(TrainingCheckpoint.DIR)
                             : "No checkpoint had been written yet (--save-every " + o.saveEvery() + ")"));
                 }
                 log.add(row);
@@ -154,7 +154,7 @@ public final class RunLoop {
                 bar.step(trainer.progressMessage(row));
                 if (out != null && ((step + 1) % o.saveEvery() == 0 || step + 1 == o.steps())) {
                     log.write();
-                    Checkpoint.save(out, trainer.parts(), step + 1, o.settings(), trainer.state());
+                    TrainingCheckpoint.save(out, trainer.parts(), step + 1, o.settings(), trainer.state());
                     saved = step + 1;
                 }
             }

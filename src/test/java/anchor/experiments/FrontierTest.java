@@ -1,7 +1,7 @@
 package anchor.experiments;
 
 import anchor.ppo.PpoSettings;
-import anchor.train.Checkpoint;
+import anchor.train.TrainingCheckpoint;
 import anchor.train.RunLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +62,7 @@ class FrontierTest {
                 return Map.of();
             }
 
-            public Checkpoint.Parts parts() {
+            public TrainingCheckpoint.Parts parts() {
                 throw new UnsupportedOperationException();
             }
         };

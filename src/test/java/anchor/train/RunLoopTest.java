@@ -59,8 +59,8 @@ class RunLoopTest {
         }
 
         @Override
-        public Checkpoint.Parts parts() {
-            return Checkpoint.Parts.of(model, opt);
+        public TrainingCheckpoint.Parts parts() {
+            return TrainingCheckpoint.Parts.of(model, opt);
         }
 
         @Override
@@ -145,13 +145,13 @@ class RunLoopTest {
         // killed after the old checkpoint was moved aside and before the new one was moved in: the new one is whole
         Files.move(out.resolve("checkpoint"), out.resolve("checkpoint.tmp"));
         Toy t = new Toy(-1, false);
-        assertThat(Checkpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
+        assertThat(TrainingCheckpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
         assertThat(out.resolve("checkpoint/trainer_state.json")).as("promoted back to checkpoint/, out of the next save's clean-up").exists();
         assertThat(out.resolve("checkpoint.tmp")).doesNotExist();
         // a half-written new checkpoint (no trainer_state.json yet) beside the old one: the old one is used
         Files.move(out.resolve("checkpoint"), out.resolve("checkpoint.old"));
         Files.createDirectories(out.resolve("checkpoint.tmp/model"));
-        assertThat(Checkpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
+        assertThat(TrainingCheckpoint.resume(out, t.parts(), settings(0.1)).step()).isEqualTo(4);
         RunLoop.Result r = RunLoop.run(new Toy(-1, false), options(out, 6, 0.1));
         assertThat(r.startStep()).isEqualTo(4);
         assertThat(out.resolve("checkpoint.old")).doesNotExist();
@@ -164,11 +164,11 @@ class RunLoopTest {
         a.step(0);
         b.step(0);
         b.step(1);
-        var parts = new Checkpoint.Parts(new LinkedHashMap<>(Map.of("policy", a.model, "value", b.model)),
+        var parts = new TrainingCheckpoint.Parts(new LinkedHashMap<>(Map.of("policy", a.model, "value", b.model)),
                 new LinkedHashMap<>(Map.of("policy_optimizer", a.opt, "value_optimizer", b.opt)));
-        Checkpoint.save(dir, parts, 7, null, JSON.createObjectNode().put("kl_coef", 0.05));
+        TrainingCheckpoint.save(dir, parts, 7, null, JSON.createObjectNode().put("kl_coef", 0.05));
         Toy a2 = new Toy(-1, false), b2 = new Toy(-1, false);
-        var back = Checkpoint.resume(dir, new Checkpoint.Parts(Map.of("policy", a2.model, "value", b2.model),
+        var back = TrainingCheckpoint.resume(dir, new TrainingCheckpoint.Parts(Map.of("policy", a2.model, "value", b2.model),
                 Map.of("policy_optimizer", a2.opt, "value_optimizer", b2.opt)), null);
         assertThat(back.step()).isEqualTo(7);
         assertThat(back.state().get("kl_coef").asDouble()).isEqualTo(0.05);

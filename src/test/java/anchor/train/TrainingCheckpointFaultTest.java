@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A save killed after each of its file operations, one kill per try: every time, the next resume finds a complete
  * checkpoint — the one before the save or the one being saved, whole — and the save after that succeeds.
  */
-class CheckpointFaultTest {
+class TrainingCheckpointFaultTest {
     @TempDir
     Path dir;
 
@@ -22,7 +22,7 @@ class CheckpointFaultTest {
 
     @AfterEach
     void noHook() {
-        Checkpoint.afterFileOp = () -> {
+        TrainingCheckpoint.afterFileOp = () -> {
         };
     }
 
@@ -33,31 +33,31 @@ class CheckpointFaultTest {
             Path out = dir.resolve("kill-" + killAt);
             RunLoopTest.Toy before = new RunLoopTest.Toy(-1, false);
             before.step(0);
-            Checkpoint.save(out, before.parts(), 1, null, null);                       // the complete checkpoint of step 1
+            TrainingCheckpoint.save(out, before.parts(), 1, null, null);                       // the complete checkpoint of step 1
             float[] atStep1 = before.model.parameter("h.0.attn.c_attn.weight");
             before.step(1);
             float[] atStep2 = before.model.parameter("h.0.attn.c_attn.weight");
             int[] ops = {0};
             int k = killAt;
-            Checkpoint.afterFileOp = () -> {
+            TrainingCheckpoint.afterFileOp = () -> {
                 if (++ops[0] == k) throw new Killed();
             };
             boolean killed;
             try {
-                Checkpoint.save(out, before.parts(), 2, null, null);
+                TrainingCheckpoint.save(out, before.parts(), 2, null, null);
                 killed = false;
             } catch (Killed e) {
                 killed = true;
             }
-            Checkpoint.afterFileOp = () -> {
+            TrainingCheckpoint.afterFileOp = () -> {
             };
             RunLoopTest.Toy after = new RunLoopTest.Toy(-1, false);
-            int step = Checkpoint.resume(out, after.parts(), null).step();
+            int step = TrainingCheckpoint.resume(out, after.parts(), null).step();
             assertThat(step).as("kill after file operation %d: a complete checkpoint of step 1 or 2", killAt).isIn(1, 2);
             assertThat(after.model.parameter("h.0.attn.c_attn.weight")).as("kill after operation %d: the weights of step %d, whole", killAt, step)
                     .containsExactly(step == 1 ? atStep1 : atStep2);
-            Checkpoint.save(out, after.parts(), step + 1, null, null);                  // and the next save works
-            assertThat(Checkpoint.resume(out, new RunLoopTest.Toy(-1, false).parts(), null).step()).isEqualTo(step + 1);
+            TrainingCheckpoint.save(out, after.parts(), step + 1, null, null);                  // and the next save works
+            assertThat(TrainingCheckpoint.resume(out, new RunLoopTest.Toy(-1, false).parts(), null).step()).isEqualTo(step + 1);
             if (!killed) break;
             tries++;
         }
@@ -66,9 +66,9 @@ class CheckpointFaultTest {
 
     @Test
     void theHookReallyInterruptsASave() {
-        Checkpoint.afterFileOp = () -> {
+        TrainingCheckpoint.afterFileOp = () -> {
             throw new Killed();
         };
-        assertThatThrownBy(() -> Checkpoint.save(dir, new RunLoopTest.Toy(-1, false).parts(), 1, null, null)).isInstanceOf(Killed.class);
+        assertThatThrownBy(() -> TrainingCheckpoint.save(dir, new RunLoopTest.Toy(-1, false).parts(), 1, null, null)).isInstanceOf(Killed.class);
     }
 }

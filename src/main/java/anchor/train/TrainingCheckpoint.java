@@ -24,15 +24,16 @@ import java.util.Set;
  * The one training checkpoint, {@code out/checkpoint}: any number of named models (each a Hugging Face directory,
  * {@code NAME/}), named optimizers ({@code NAME.safetensors}) and {@code trainer_state.json} — the step, the settings
  * the run was started with, and the trainer's own state (a KL controller, say). Randomness in Anchor's trainers is a
- * pure function of (seed, step), so the step is the whole RNG state.
+ * pure function of (seed, step), so the step is the whole RNG state. (A model alone, in Hugging Face's layout, is an
+ * {@link anchor.checkpoint.HfCheckpoint}: what this writes for each model, and what a finished run leaves.)
  *
  * <p>Written whole into {@code checkpoint.tmp} (its {@code trainer_state.json} last, every file forced to disk), then
  * swapped in: the old checkpoint is renamed {@code checkpoint.old}, the new one {@code checkpoint}, the old deleted.
  * A kill at any point leaves one complete checkpoint, which {@link #resume} finds: {@code checkpoint}, else a
  * complete {@code checkpoint.tmp}, else {@code checkpoint.old}.
  */
-public final class Checkpoint {
-    private Checkpoint() {
+public final class TrainingCheckpoint {
+    private TrainingCheckpoint() {
     }
 
     /** What a checkpoint holds besides the step and the state: models and optimizers by name. */
@@ -53,7 +54,7 @@ public final class Checkpoint {
      * Writes the checkpoint whole into {@code checkpoint.tmp} (its {@code trainer_state.json} last: the mark of a
      * complete checkpoint), then swaps it in: {@code checkpoint} → {@code checkpoint.old}, {@code checkpoint.tmp} →
      * {@code checkpoint}, and {@code checkpoint.old} removed. A kill at any point leaves at least one complete
-     * checkpoint, which {@link #resume} finds ({@code CheckpointFaultTest} kills the save after every file operation).
+     * checkpoint, which {@link #resume} finds ({@code TrainingCheckpointFaultTest} kills the save after every file operation).
      */
     public static void save(Path out, Parts parts, int step, ObjectNode settings, ObjectNode state) {
         try {
