@@ -25,7 +25,7 @@ public final class Course {
                                                 write a student repository without the chosen exercises' solutions
                    ./exercise mutation [--only 6.1] [--write]
                                                 the mutation table from PIT's reports (bench/mutation makes them);
-                                                --write puts it into exercises/README.md""";
+                                                --write puts it into exercises/README.md (rows without reports stay as they were)""";
 
     private Course() {
     }
@@ -54,7 +54,9 @@ public final class Course {
             case "grade" -> grade(project, table, rest);
             case "mutation" -> {
                 boolean write = rest.remove("--write");
-                String text = MutationTable.table(project, select(table, option(rest, "--only", "")));
+                List<Exercise> only = select(table, option(rest, "--only", ""));
+                // the README keeps every row: what was not re-measured stays as it was measured before
+                String text = MutationTable.table(project, write ? table : only, MutationTable.current(project.readme()));
                 System.out.print(text);
                 if (write) MutationTable.writeInto(project.readme(), text);
                 yield 0;

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -38,12 +40,28 @@ public final class MutationTable {
     private MutationTable() {
     }
 
+    /** The table from the reports alone (a row without reports says "not measured"). */
     public static String table(Project project, List<Exercise> exercises) {
+        return table(project, exercises, "");
+    }
+
+    /**
+     * The table for {@code exercises}; a row whose reports are missing (not re-measured this time) is taken from
+     * {@code previous}, the table as the README has it, with its surviving mutants, so a partial run of
+     * {@code bench/mutation} updates only what it measured.
+     */
+    public static String table(Project project, List<Exercise> exercises, String previous) {
         StringBuilder sb = new StringBuilder("| exercise | mutants in its methods | killed by its exercise tests | killed by those and its graded-with tests"
                 + " | killed by the whole suite |\n|---|---|---|---|---|\n");
         StringBuilder notes = new StringBuilder();
         for (Exercise e : exercises) {
             Score ex = score(project, e, "exercise"), full = score(project, e, "full"), whole = score(project, e, "whole");
+            String kept = previousRow(previous, e);
+            if (ex == null && full == null && kept != null) {
+                sb.append(kept).append('\n');
+                for (String line : previous.lines().toList()) if (line.startsWith("- " + e.id() + ": ")) notes.append(line).append('\n');
+                continue;
+            }
             if (ex == null && full == null) {
                 sb.append(String.format(Locale.ROOT, "| **%s** %s | not measured | | | |%n", e.id(), e.title()));
                 continue;
@@ -57,6 +75,35 @@ public final class MutationTable {
         }
         if (notes.length() > 0) sb.append("\nMutants the exercise tests leave alive:\n\n").append(notes);
         return sb.toString();
+    }
+
+    /**
+     * The exercise's row in {@code previous}, with its title as the table has it now, and a whole-suite cell added to
+     * a row from before that column existed; null when {@code previous} has none.
+     */
+    static String previousRow(String previous, Exercise e) {
+        for (String line : previous.lines().toList()) {
+            if (!line.startsWith("| **" + e.id() + "** ")) continue;
+            List<String> cells = new ArrayList<>(List.of(line.substring(1, line.length() - 1).split("\\|", -1)));
+            cells.replaceAll(String::strip);
+            if (cells.size() < 4) return null;
+            cells.set(0, "**" + e.id() + "** " + e.title());
+            if (cells.size() == 4) {
+                Matcher m = FRACTION.matcher(cells.get(2));
+                cells.add(m.find() && m.group(1).equals(m.group(2)) ? "not needed: its own tests kill all" : "not measured");
+            }
+            return "| " + String.join(" | ", cells) + " |";
+        }
+        return null;
+    }
+
+    private static final Pattern FRACTION = Pattern.compile("(\\d+)/(\\d+)");
+
+    /** The table between the README's markers ("" when it has none). */
+    static String current(Path readme) {
+        String text = StubSource.read(readme);
+        int from = text.indexOf(BEGIN), to = text.indexOf(END);
+        return from < 0 || to < from ? "" : text.substring(from + BEGIN.length(), to);
     }
 
     /**

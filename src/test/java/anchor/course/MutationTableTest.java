@@ -65,4 +65,19 @@ class MutationTableTest {
         MutationTable.writeInto(readme, "| new |\n");
         assertThat(Files.readString(readme)).isEqualTo("before\n" + MutationTable.BEGIN + "\n| new |\n" + MutationTable.END + "\nafter\n");
     }
+
+    @Test
+    void aRowWithoutReportsIsKeptFromTheReadmeWithItsSurvivorsAndGainsItsWholeSuiteCell(@TempDir Path tmp) throws IOException {
+        Exercise e = Exercise.find(PROJECT.table(), "1.2"), f = Exercise.find(PROJECT.table(), "1.1");
+        String previous = "| exercise | a | b | c |\n|---|---|---|---|\n"
+                + "| **1.1** an old title | 23 | 21/23 (91 %) | 21/23 (91 %) |\n"
+                + "| **1.2** gelu_new | 13 | 13/13 (100 %) | 13/13 (100 %) |\n\nMutants the exercise tests leave alive:\n\n"
+                + "- 1.1: BpeMerge.merge line 30, changed conditional boundary (ConditionalsBoundaryMutator)\n";
+        Project empty = new Project(tmp);   // no target/pit: nothing re-measured
+        String table = MutationTable.table(empty, List.of(f, e), previous);
+        assertThat(table).contains("| **1.1** " + f.title() + " | 23 | 21/23 (91 %) | 21/23 (91 %) | not measured |")
+                .contains("| **1.2** " + e.title() + " | 13 | 13/13 (100 %) | 13/13 (100 %) | not needed: its own tests kill all |")
+                .contains("- 1.1: BpeMerge.merge line 30, changed conditional boundary (ConditionalsBoundaryMutator)\n");
+        assertThat(MutationTable.table(empty, List.of(e), "")).contains("| **1.2** " + e.title() + " | not measured | | | |");
+    }
 }
