@@ -8,6 +8,8 @@ import anchor.dpo.DpoTrainer;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
+import anchor.ppo.PpoModels;
+import anchor.ppo.ValueModel;
 import anchor.ppo.KlController;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
@@ -65,8 +67,8 @@ public class WorldBenchmarks {
         @Setup(Level.Trial)
         public void setUp() {
             Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
-            var models = new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.frozen(sft), Gpt2Model.frozen(RewardModel.init(sft, 1)),
-                    RewardModel.Normalization.IDENTITY, Gpt2Model.of(RewardModel.init(sft, 2)));
+            var models = new PpoModels(Gpt2Model.of(sft), Gpt2Model.frozen(sft), Gpt2Model.frozen(RewardModel.init(sft, 1)),
+                    RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(RewardModel.init(sft, 2))));
             List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 256).stream().map(PreferenceData::promptIds).toList();
             PpoSettings s = PpoSettings.DEFAULTS.withSteps(1_000_000).withLr(1e-4);
             trainer = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null);

@@ -3,9 +3,10 @@ package anchor.cli;
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
-import anchor.ppo.PpoExplain;
+import anchor.ppo.PpoModels;
+import anchor.ppo.ValueModel;
+import anchor.ppo.RolloutScores;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ final class PpoExplainCommand implements Runnable {
     public void run() {
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
-        var s = new PpoExplain.Settings(klCoef, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), gamma, lam, temperature,
+        var s = new RolloutScores.Settings(klCoef, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), gamma, lam, temperature,
                 missingEosPenalty == null ? Double.NaN : missingEosPenalty);
         int[] prompt = Common.parseIds(promptIds, "--prompt-ids"), response = Common.parseIds(responseIds, "--response-ids");
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
@@ -64,7 +65,8 @@ final class PpoExplainCommand implements Runnable {
         Gpt2Model reward = RewardCommand.rewardModel(rewardDir), value = RewardCommand.rewardModel(valueDir);
         for (int id : prompt) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--prompt-ids: token id " + id + " is outside the vocabulary");
         for (int id : response) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--response-ids: token id " + id + " is outside the vocabulary");
-        PpoExplain.Explained e = PpoExplain.of(policy, reference, reward, RewardModel.normalization(rewardDir), value, prompt, response, s);
+        var models = new PpoModels(policy, reference, reward, RewardModel.normalization(rewardDir), new ValueModel.Separate(value));
+        RolloutScores.Scored e = RolloutScores.of(models, prompt, response, s);
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("logprobs", e.logprobs());

@@ -3,6 +3,8 @@ package anchor.cli;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
+import anchor.ppo.PpoModels;
+import anchor.ppo.ValueModel;
 import anchor.ppo.KlController;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
@@ -25,8 +27,8 @@ final class PpoTour {
         Gpt2Weights sft = World.sftWeights();
         // the identities below hold for any reward and value model: an untrained head on the SFT trunk will do
         Gpt2Weights rm = RewardModel.init(sft, 1);
-        var models = new PpoTrainer.Models(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.frozen(rm),
-                RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        var models = new PpoModels(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.frozen(rm),
+                RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
         List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(Gpt2Tokenizer.gpt2()::encode).toList();
         PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);
         Map<String, Object> row = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null).step(0);

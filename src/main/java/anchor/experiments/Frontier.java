@@ -8,6 +8,7 @@ import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
 import anchor.gpt2.Gpt2Model;
 import anchor.kl.KlEstimators;
+import anchor.ppo.PpoModels;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
@@ -78,7 +79,7 @@ public final class Frontier {
                 long t0 = System.nanoTime();
                 NoKl.Arm arm = NoKl.Arm.fixed(beta);
                 PpoSettings s = arm.settings(plan.ppo().withSeed(seed));
-                PpoTrainer.Models m = PpoRun.models(arm.inputs(models, new NoKl.Prompts(train, List.of())));
+                PpoModels m = PpoRun.models(arm.inputs(models, new NoKl.Prompts(train, List.of())));
                 var trainer = new PpoTrainer(m, train, s, arm.controller(), KlEstimators.Estimator.K1, WorldJudge.INSTANCE);
                 points.addAll(evaluated(PPO + " " + arm.label(), seed, beta, trainer, m.policy(), s.steps(), plan.evaluations(), setup));
                 log.printf("anchor: frontier: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, s.steps(), Clock.minutesSince(t0));

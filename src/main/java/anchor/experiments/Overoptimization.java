@@ -9,7 +9,7 @@ import anchor.AnchorException;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.ppo.PpoExplain;
+import anchor.ppo.RolloutScores;
 import anchor.ppo.PpoSettings;
 import anchor.reward.RewardModel;
 import anchor.world.World;
@@ -124,7 +124,7 @@ public final class Overoptimization {
             int[][] rows = new int[samples][];
             for (int i = 0; i < samples; i++) rows[i] = prompts.get(p);
             int[][] resp = Generator.generate(sft, rows, new Generator.Settings(maxTokens, temperature, 0, 1.0, Seeds.perStep(seed, p), true));
-            for (int i = 0; i < samples; i++) resp[i] = PpoExplain.truncateAfterEos(resp[i]);
+            for (int i = 0; i < samples; i++) resp[i] = RolloutScores.truncateAfterEos(resp[i]);
             out.add(resp);
         }
         return out;

@@ -6,7 +6,6 @@ import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.gpt2.Generator;
-import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gradients;
 import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
@@ -22,7 +21,6 @@ import anchor.train.RunLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,7 +29,7 @@ import java.util.Random;
  * PPO's rollout machinery without a value model: each update samples {@code groupSize} responses to each of
  * batch / groupSize prompts, and the group itself is the baseline ({@link GroupMath}: RLOO or GRPO). Rollouts,
  * log-probs, reference, score, evaluation, epochs over shuffled minibatches, the global-norm clip and AdamW's linearly
- * decaying learning rate are PPO's ({@link PpoTrainer}, {@link PpoExplain}, {@link PpoMetrics}); what differs is the
+ * decaying learning rate are PPO's ({@link PpoTrainer}, {@link RolloutScores}, {@link PpoMetrics}); what differs is the
  * advantage, where the KL enters (RLOO: k1 summed into the reward; GRPO: k3 per token in the loss) and the ratio
  * (RLOO: one per sequence; GRPO: one per token). Three models resident: policy, reference, reward.
  */
@@ -46,15 +44,15 @@ public final class GroupTrainer implements RunLoop.Trainer {
         }
     }
 
-    private final PpoTrainer.Models m;
+    private final PpoModels m;
     private final List<int[]> prompts, evalPrompts;
     private final PpoSettings s;
     private final Settings g;
     private final Judge judge;
     private final AdamW opt;
 
-    public GroupTrainer(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge, List<int[]> evalPrompts) {
-        if (m.value() != null) throw new AnchorException("a critic-free trainer has no value model");
+    public GroupTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge, List<int[]> evalPrompts) {
+        if (m.hasCritic()) throw new AnchorException("a critic-free trainer has no value model");
         if (s.batch() % g.groupSize() != 0) throw new AnchorException("--batch (" + s.batch() + ") must be a multiple of --group-size (" + g.groupSize() + ")");
         this.m = m;
         this.prompts = prompts;
@@ -77,7 +75,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         int[][] pr = new int[B][];
         for (int i = 0; i < B; i++) pr[i] = prompts.get(idx[i / G]);                       // rows i·G … i·G+G−1: one prompt
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
-        PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
+        RolloutScores.Scored[] rows = RolloutScores.batch(m, pr, resp, s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
         double[] score = new double[B], reward = new double[B];
         for (int b = 0; b < B; b++) {
             score[b] = rows[b].score();
@@ -111,7 +109,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
     }
 
     /** One AdamW step on the policy from the clipped loss of {@code rows}' responses. */
-    private void minibatch(int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows, double[] sums) {
+    private void minibatch(int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows, double[] sums) {
         int R = rows.size();
         int[][] seqs = new int[R][];
         for (int r = 0; r < R; r++) seqs[r] = PromptResponse.ids(pr[rows.get(r)], ex[rows.get(r)].responseIds(), false);
@@ -128,7 +126,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         } else {                                                                               // GRPO: token ratios, k3 in the loss
             grads = m.policy().gradients(tb, Loss.tokens((r, pos, logp) -> {
                 int b = rows.get(r), t = pos - (pr[b].length - 1);
-                PpoExplain.Explained e = ex[b];
+                RolloutScores.Scored e = ex[b];
                 int n = e.responseIds().length;
                 if (t < 0 || t >= n) return 0;
                 GroupMath.Clipped c = GroupMath.clipped(logp - e.logprobs()[t], adv[b], s.cliprange());
@@ -150,14 +148,14 @@ public final class GroupTrainer implements RunLoop.Trainer {
     }
 
     /** RLOO's sequence ratios from the pass's log-probs, then its backward pass with the clipped loss's weights. */
-    private Gradients rlooGradients(TrainingPass pass, int[][] pr, PpoExplain.Explained[] ex, double[] adv, List<Integer> rows,
+    private Gradients rlooGradients(TrainingPass pass, int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows,
                                               int[][] responses, double[] acc) {
         int R = rows.size();
         double[][] now = pass.tokenLogProbs(responses);                                       // (R, T−1)
         double[][] w = new double[R][now[0].length];
         for (int r = 0; r < R; r++) {
             int b = rows.get(r), P = pr[b].length;
-            PpoExplain.Explained e = ex[b];
+            RolloutScores.Scored e = ex[b];
             double logRatio = 0;
             for (int t = 0; t < e.responseIds().length; t++) logRatio += now[r][P - 1 + t] - e.logprobs()[t];
             GroupMath.Clipped c = GroupMath.clipped(logRatio, adv[b], s.cliprange());

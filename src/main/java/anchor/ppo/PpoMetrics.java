@@ -28,7 +28,7 @@ final class PpoMetrics {
         double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
         int tokens = 0;
         for (int b = 0; b < batch.rows().length; b++) {
-            PpoExplain.Explained e = batch.rows()[b];
+            RolloutScores.Scored e = batch.rows()[b];
             for (int t = 0; t < e.kl().length; t++) {
                 double ret = batch.returns()[b][t], d = ret - e.values()[t];
                 sr += ret;
@@ -48,10 +48,10 @@ final class PpoMetrics {
      * objective/non_score_reward and objective/rlhf_reward (with the KL as a reward), objective/scores,
      * objective/kl_coef, objective/gold (with a judge) and val/num_eos_tokens.
      */
-    static Map<String, Object> rollouts(PpoExplain.Explained[] rows, double beta, Judge judge) {
+    static Map<String, Object> rollouts(RolloutScores.Scored[] rows, double beta, Judge judge) {
         int B = rows.length;
         double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
-        for (PpoExplain.Explained e : rows) {
+        for (RolloutScores.Scored e : rows) {
             for (int t = 0; t < e.kl().length; t++) {
                 kl += e.kl()[t] / B;
                 entropy -= e.logprobs()[t] / B;
@@ -81,7 +81,7 @@ final class PpoMetrics {
      * {@code eval/distinct_2} (distinct token bigrams over all samples / all bigrams: mode collapse) and
      * {@code eval/length} (mean tokens, EOS included); each mean with its standard error ({@code _se}) over the prompts.
      */
-    static Map<String, Object> evaluate(PpoTrainer.Models m, List<int[]> prompts, PpoSettings s, Judge judge) {
+    static Map<String, Object> evaluate(PpoModels m, List<int[]> prompts, PpoSettings s, Judge judge) {
         int[][] pr = prompts.toArray(int[][]::new);
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), 424_242), true));
         int n = pr.length;
@@ -93,7 +93,7 @@ final class PpoMetrics {
             int[][] seqs = new int[to - from][];
             int[][] y = new int[to - from][];
             for (int b = from; b < to; b++) {
-                y[b - from] = PpoExplain.truncateAfterEos(resp[b]);
+                y[b - from] = RolloutScores.truncateAfterEos(resp[b]);
                 seqs[b - from] = PromptResponse.ids(pr[b], y[b - from], false);
             }
             TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
@@ -138,26 +138,46 @@ final class PpoMetrics {
     }
 
 
-    /** Minibatch statistics, averaged over the update (val/ratio_var: the variance of the minibatch mean ratios). */
-    static final class Stats {
-        private final List<double[]> rows = new ArrayList<>();
+    /** One minibatch's losses and rates, each a mean over its response tokens, summed as its tokens are seen. */
+    static final class MinibatchLoss {
+        double policy;          // the clipped surrogate (PpoMath.policyLoss)
+        double value;           // the clipped value loss (PpoMath.valueLoss), before vfCoef
+        double policyClipped;   // fraction of tokens whose policy term is the clipped one
+        double valueClipped;    // fraction of tokens whose value term is the clipped one
+        double ratio;           // mean ρ = π/π_old
+        double approxKl;        // mean ½(log π − log π_old)²
 
-        void add(double... v) {
-            rows.add(v);
+        boolean finite() {
+            return Double.isFinite(policy + value);
+        }
+    }
+
+    /** Minibatch statistics, averaged over the update under TRL's names (val/ratio_var: the variance of the minibatch mean ratios). */
+    static final class Stats {
+        private final List<MinibatchLoss> rows = new ArrayList<>();
+
+        void add(MinibatchLoss m) {
+            rows.add(m);
         }
 
         Map<String, Object> metrics() {
-            String[] names = {"loss/policy_avg", "loss/value_avg", "policy/clipfrac_avg", "val/clipfrac_avg", "val/ratio", "policy/approxkl_avg"};
             Map<String, Object> out = new LinkedHashMap<>();
-            for (int i = 0; i < names.length; i++) {
-                double mean = 0;
-                for (double[] r : rows) mean += r[i] / rows.size();
-                out.put(names[i], mean);
-            }
-            double mean = (Double) out.get("val/ratio"), var = 0;
-            for (double[] r : rows) var += (r[4] - mean) * (r[4] - mean) / Math.max(1, rows.size() - 1);
+            out.put("loss/policy_avg", mean(m -> m.policy));
+            out.put("loss/value_avg", mean(m -> m.value));
+            out.put("policy/clipfrac_avg", mean(m -> m.policyClipped));
+            out.put("val/clipfrac_avg", mean(m -> m.valueClipped));
+            double ratio = mean(m -> m.ratio), var = 0;
+            out.put("val/ratio", ratio);
+            out.put("policy/approxkl_avg", mean(m -> m.approxKl));
+            for (MinibatchLoss m : rows) var += (m.ratio - ratio) * (m.ratio - ratio) / Math.max(1, rows.size() - 1);
             out.put("val/ratio_var", var);
             return out;
+        }
+
+        private double mean(java.util.function.ToDoubleFunction<MinibatchLoss> f) {
+            double mean = 0;
+            for (MinibatchLoss m : rows) mean += f.applyAsDouble(m) / rows.size();
+            return mean;
         }
     }
 }

@@ -57,12 +57,13 @@ public final class PpoRun {
     }
 
     /** The models a run trains and consults, built from the inputs' weights (the reference and reward model frozen). */
-    public static PpoTrainer.Models models(Inputs in) {
+    public static PpoModels models(Inputs in) {
         boolean shared = in.value() == null;
         Gpt2Weights start = in.policy().get(), reward = in.reward().get();
         Gpt2Model policy = policy(start, shared);
-        return new PpoTrainer.Models(policy, reference(referenceWeights(in, start), in.referencePlacement()),
-                Gpt2Model.frozen(reward), in.normalization(), shared ? policy : Gpt2Model.of(in.value() == in.reward() ? reward : in.value().get()));
+        return new PpoModels(policy, reference(referenceWeights(in, start), in.referencePlacement()),
+                Gpt2Model.frozen(reward), in.normalization(),
+                shared ? ValueModel.SHARED_TRUNK : new ValueModel.Separate(Gpt2Model.of(in.value() == in.reward() ? reward : in.value().get())));
     }
 
     /** The reference's weights: the policy's own when the inputs give the policy's supplier (read once, not twice). */
@@ -76,18 +77,18 @@ public final class PpoRun {
     }
 
     /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
-    public static PpoTrainer.Models criticFreeModels(Inputs in) {
+    public static PpoModels criticFreeModels(Inputs in) {
         Gpt2Weights start = in.policy().get();
-        return new PpoTrainer.Models(Gpt2Model.of(start.withoutScoreHead()), reference(referenceWeights(in, start), in.referencePlacement()),
-                Gpt2Model.frozen(in.reward().get()), in.normalization(), null);
+        return new PpoModels(Gpt2Model.of(start.withoutScoreHead()), reference(referenceWeights(in, start), in.referencePlacement()),
+                Gpt2Model.frozen(in.reward().get()), in.normalization(), ValueModel.NONE);
     }
 
     /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
     public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
-        PpoTrainer.Models models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
+        PpoModels models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(),
-                group != null || models.sharedTrunk() ? 0 : models.value().parameterBytes()};
+                models.value() instanceof ValueModel.Separate v ? v.model().parameterBytes() : 0};
         String reference = in.referencePlacement().name().toLowerCase(Locale.ROOT);
         ObjectNode id = new ObjectMapper().valueToTree(s);   // steps stay in the identity: the learning rate decays over --steps, so a longer run is another run
         RunLoop.Trainer trainer;

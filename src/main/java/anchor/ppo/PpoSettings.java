@@ -39,21 +39,17 @@ public record PpoSettings(int steps, int batch, int miniBatches, int ppoEpochs, 
         if (miniBatches < 1 || batch % miniBatches != 0) throw new AnchorException("--mini-batches must divide --batch (" + batch + "), got " + miniBatches);
         if (ppoEpochs < 1) throw new AnchorException("--ppo-epochs must be >= 1, got " + ppoEpochs);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new AnchorException("--lr must be a finite number > 0, got " + lr);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("--temperature must be a finite number > 0, got " + temperature);
         if (responseLength < 1) throw new AnchorException("--response-length must be >= 1, got " + responseLength);
-        if (!Double.isNaN(missingEosPenalty) && !(missingEosPenalty >= 0 && Double.isFinite(missingEosPenalty))) {
-            throw new AnchorException("--missing-eos-penalty must be a finite number >= 0, got " + missingEosPenalty);
-        }
-        if (!(gamma >= 0 && gamma <= 1) || !(lam >= 0 && lam <= 1)) throw new AnchorException("--gamma and --lam must be in [0, 1]");
+        RolloutScores.Settings.check(gamma, lam, temperature, missingEosPenalty);     // steps 2–4's own, the one copy
         if (!(cliprange > 0) || !(cliprangeValue > 0)) throw new AnchorException("--cliprange and --cliprange-value must be > 0");
         if (!(vfCoef >= 0) || !(maxGradNorm >= 0)) throw new AnchorException("--vf-coef and --max-grad-norm must be >= 0");
         if (klEvery < 1) throw new AnchorException("--kl-every must be >= 1, got " + klEvery);
         if (evalEvery < 0) throw new AnchorException("--eval-every must be >= 0 (0: no evaluation), got " + evalEvery);
     }
 
-    /** The settings of steps 2–4 for {@link PpoExplain}, with the controller's current β and this estimator. */
-    PpoExplain.Settings explain(double beta, KlEstimators.Estimator estimator) {
-        return new PpoExplain.Settings(beta, estimator, gamma, lam, temperature, missingEosPenalty);
+    /** The settings of steps 2–4 for {@link RolloutScores}, with the controller's current β and this estimator. */
+    RolloutScores.Settings explain(double beta, KlEstimators.Estimator estimator) {
+        return new RolloutScores.Settings(beta, estimator, gamma, lam, temperature, missingEosPenalty);
     }
 
     public PpoSettings withSteps(int v) {

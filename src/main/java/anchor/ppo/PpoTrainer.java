@@ -6,13 +6,11 @@ import anchor.data.PairBatches;
 import anchor.data.PromptResponse;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.LanguageModel;
 import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
 import anchor.reference.PeriodicKl;
-import anchor.reward.RewardModel;
 import anchor.safetensors.DType;
 import anchor.train.AdamW;
 import anchor.train.TrainingCheckpoint;
@@ -35,7 +33,7 @@ import java.util.Random;
  * PPO as TRL's {@code PPOTrainer}, one update per run-loop step:
  * <pre>
  * 1. rollout    B prompts, one response each: pure sampling at temperature T, cut after the first EOS
- * 2–4.          per response, {@link PpoExplain}: log-probs, reference log-probs, KL, score, shaped rewards, values,
+ * 2–4.          per response, {@link RolloutScores}: log-probs, reference log-probs, KL, score, shaped rewards, values,
  *               GAE advantages and returns (rewards optionally whitened over the batch first)
  *               advantages whitened over every response token of the batch
  * 5. epochs     ppoEpochs passes, each over shuffled minibatches: the clipped surrogate + vfCoef · the clipped value
@@ -43,8 +41,8 @@ import java.util.Random;
  *               AdamW on both, the learning rate decaying linearly to 0
  * 6. β          the KL controller sees the batch's mean per-sequence KL
  * </pre>
- * The value model is TRL's separate network, or — when {@link Models#value()} is the policy itself — Ziegler et al.'s
- * scalar head on the policy's trunk, both losses then flowing into one trunk through one optimizer. With
+ * The value model ({@link ValueModel}) is TRL's separate network, or Ziegler et al.'s scalar head on the policy's
+ * trunk, both losses then flowing into one trunk through one optimizer. With
  * {@code klEvery} N &gt; 1 the reference runs only every N updates and the last batch's mean per-token KL stands in for
  * every token's KL in between (document 1's option 3, where it really enters the rewards).
  * Gradients are exact: ∂L/∂log π and ∂L/∂V of each token ({@link PpoMath}) are fed as the graphs' loss weights.
@@ -53,22 +51,12 @@ import java.util.Random;
  * {@code policy/entropy_avg}, which needs the whole vocabulary's logits at every trained token.
  */
 public final class PpoTrainer implements RunLoop.Trainer {
-    /**
-     * The four models: the policy and value model are trained; the reference and the reward model are frozen. A value
-     * model that is the policy (the same object, with a scalar head) is Ziegler's shared trunk: three models.
-     */
-    public record Models(Gpt2Model policy, LanguageModel reference, Gpt2Model reward, RewardModel.Normalization normalization, Gpt2Model value) {
-        public boolean sharedTrunk() {
-            return value == policy;
-        }
-    }
-
     public static final MetricsLog.Layout METRICS = new MetricsLog.Layout(List.of(),
             List.of(new MetricsLog.Curve("reward.png", "Reward of the rollouts", "reward", "objective/scores", "objective/rlhf_reward", "objective/gold"),
                     new MetricsLog.Curve("kl.png", "KL(π ‖ π_ref) per sequence (summed over tokens)", "nats", "objective/kl"),
                     new MetricsLog.Curve("loss.png", "PPO losses", "loss", "loss/policy_avg", "loss/value_avg")));
 
-    private final Models m;
+    private final PpoModels m;
     private final List<int[]> prompts;
     private final PpoSettings s;
     private final KlController controller;
@@ -82,8 +70,8 @@ public final class PpoTrainer implements RunLoop.Trainer {
      * @param judge       the true reward and well-formedness of a response, where the setting knows them (null: not logged)
      * @param evalPrompts the prompts sampled every {@code s.evalEvery()} updates (empty: no evaluation)
      */
-    public PpoTrainer(Models m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge, List<int[]> evalPrompts) {
-        if (m.sharedTrunk() && !m.policy().hasScoreHead()) throw new anchor.AnchorException("a shared-trunk value model needs a scalar head on the policy");
+    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge, List<int[]> evalPrompts) {
+        if (!m.hasCritic()) throw new anchor.AnchorException("PPO needs a value model (a separate one or the policy's shared trunk); GRPO and RLOO need none");
         if (s.evalEvery() > 0 && evalPrompts.isEmpty()) throw new anchor.AnchorException("--eval-every needs evaluation prompts");
         this.m = m;
         this.prompts = prompts;
@@ -97,7 +85,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         this.valueOpt = m.sharedTrunk() ? null : AdamW.standard(s.lr());
     }
 
-    public PpoTrainer(Models m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
+    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
         this(m, prompts, s, controller, estimator, judge, List.of());
     }
 
@@ -109,7 +97,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
         double held = Double.NaN;
         if (!periodic.due(step)) held = periodic.held();
-        PpoExplain.Explained[] rows = PpoExplain.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
+        RolloutScores.Scored[] rows = RolloutScores.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
         RolloutBatch batch = RolloutBatch.of(pr, rows, s);
         if (Double.isNaN(held)) periodic.hold(batch.meanTokenKl());
         return batch;
@@ -157,7 +145,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         int[] first = new int[R];
         for (int r = 0; r < R; r++) first[r] = batch.prompts()[rows.get(r)].length - 1;
         int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
-        try (TrainingPass valuePass = m.sharedTrunk() ? null : m.value().scorePass(tb)) {      // a value model: one forward for its values and their gradient
+        try (TrainingPass valuePass = m.sharedTrunk() ? null : m.critic().scorePass(tb)) {      // a value model: one forward for its values and their gradient
             minibatch(batch, rows, st, tb, responses, valuePass);
         }
     }
@@ -165,33 +153,33 @@ public final class PpoTrainer implements RunLoop.Trainer {
     /** The minibatch's losses and updates; {@code valuePass} is the value model's kept forward pass (null: a shared trunk). */
     private void minibatch(RolloutBatch batch, List<Integer> rows, PpoMetrics.Stats st, TokenBatch tb, int[][] responses, TrainingPass valuePass) {
         int R = rows.size();
-        double[][] v = valuePass != null ? valuePass.scores() : m.value().scores(tb);          // (R, T)
+        double[][] v = valuePass != null ? valuePass.scores() : m.critic().scores(tb);          // (R, T)
         int total = 0;
         for (int b : rows) total += batch.rows()[b].responseIds().length;
         int n = total;
         double[][] sw = new double[R][tb.length()];
-        double[] sum = new double[6];                                                          // pg, vf, clip, vclip, ratio, approx
+        PpoMetrics.MinibatchLoss sum = new PpoMetrics.MinibatchLoss();
         for (int r = 0; r < R; r++) {
             int b = rows.get(r), P = batch.prompts()[b].length;
-            PpoExplain.Explained e = batch.rows()[b];
+            RolloutScores.Scored e = batch.rows()[b];
             for (int t = 0; t < e.responseIds().length; t++) {
                 PpoMath.ValueLoss vl = PpoMath.valueLoss(v[r][P - 1 + t], e.values()[t], batch.returns()[b][t], s.cliprangeValue());
                 sw[r][P - 1 + t] = s.vfCoef() * vl.gradValue() / n;
-                sum[1] += vl.loss() / n;
-                sum[3] += (vl.clipped() ? 1.0 : 0.0) / n;
+                sum.value += vl.loss() / n;
+                sum.valueClipped += (vl.clipped() ? 1.0 : 0.0) / n;
             }
         }
         // the policy's per-token gradient depends only on that token's new log-prob: asked during the pass itself
         Loss.TokenWeights policyWeights = (r, pos, logp) -> {
             int b = rows.get(r), t = pos - (batch.prompts()[b].length - 1);
-            PpoExplain.Explained e = batch.rows()[b];
+            RolloutScores.Scored e = batch.rows()[b];
             if (t < 0 || t >= e.responseIds().length) return 0;                                // prompt positions: no loss
             PpoMath.PolicyLoss pl = PpoMath.policyLoss(logp, e.logprobs()[t], batch.advantages()[b][t], s.cliprange());
             double diff = logp - e.logprobs()[t];
-            sum[0] += pl.loss() / n;
-            sum[2] += (pl.clipped() ? 1.0 : 0.0) / n;
-            sum[4] += Math.exp(diff) / n;
-            sum[5] += 0.5 * diff * diff / n;
+            sum.policy += pl.loss() / n;
+            sum.policyClipped += (pl.clipped() ? 1.0 : 0.0) / n;
+            sum.ratio += Math.exp(diff) / n;
+            sum.approxKl += 0.5 * diff * diff / n;
             return pl.gradLogProb() / n;
         };
         if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
@@ -211,22 +199,22 @@ public final class PpoTrainer implements RunLoop.Trainer {
             Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
             Optimizer.clipToNorm(gv, norm, s.maxGradNorm());
             policyOpt.step(m.policy().parameters(), gp);
-            valueOpt.step(m.value().parameters(), gv);
+            valueOpt.step(m.critic().parameters(), gv);
             Optimizer.release(gp);
             Optimizer.release(gv);
         }
         st.add(sum);
     }
 
-    private void checkLoss(double[] sum) {
-        if (!Double.isFinite(sum[0] + sum[1])) throw new Diverged("the PPO loss became " + (sum[0] + s.vfCoef() * sum[1]));
+    private void checkLoss(PpoMetrics.MinibatchLoss sum) {
+        if (!sum.finite()) throw new Diverged("the PPO loss became " + (sum.policy + s.vfCoef() * sum.value));
     }
 
     @Override
     public TrainingCheckpoint.Parts parts() {
         Map<String, Gpt2Model> models = new LinkedHashMap<>();
         models.put("policy", m.policy());
-        if (!m.sharedTrunk()) models.put("value", m.value());
+        if (!m.sharedTrunk()) models.put("value", m.critic());
         Map<String, Optimizer> opts = new LinkedHashMap<>();
         opts.put("policy_optimizer", policyOpt);
         if (!m.sharedTrunk()) opts.put("value_optimizer", valueOpt);
@@ -240,7 +228,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
     @Override
     public void writeFinal(Path out) {
         HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
-        HfCheckpoint.save(m.value(), true, out.resolve("value"), DType.F32);
+        HfCheckpoint.save(m.critic(), true, out.resolve("value"), DType.F32);
     }
 
     @Override

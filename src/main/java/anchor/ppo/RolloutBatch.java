@@ -1,19 +1,19 @@
 package anchor.ppo;
 
 /**
- * One batch of rollouts after TRL's steps 1–4: the prompts, each response's per-token quantities ({@link PpoExplain}),
+ * One batch of rollouts after TRL's steps 1–4: the prompts, each response's per-token quantities ({@link RolloutScores}),
  * and what the epochs train on — the advantages whitened over every response token of the batch, and the returns.
  *
  * @param advantages (B, n_b) whitened GAE advantages
  * @param returns    (B, n_b) advantages + values, before the whitening (the value loss's targets)
  */
-record RolloutBatch(int[][] prompts, PpoExplain.Explained[] rows, double[][] advantages, double[][] returns) {
+record RolloutBatch(int[][] prompts, RolloutScores.Scored[] rows, double[][] advantages, double[][] returns) {
 
     /**
-     * Advantages and returns of the explained rows: each row's own GAE ({@link PpoExplain}), or — with
+     * Advantages and returns of the explained rows: each row's own GAE ({@link RolloutScores}), or — with
      * {@code whitenRewards} — GAE again over the rewards whitened across the batch; then the advantages whitened.
      */
-    static RolloutBatch of(int[][] prompts, PpoExplain.Explained[] rows, PpoSettings s) {
+    static RolloutBatch of(int[][] prompts, RolloutScores.Scored[] rows, PpoSettings s) {
         int B = rows.length;
         double[][] adv = new double[B][], ret = new double[B][];
         int[][] mask = new int[B][];
@@ -35,7 +35,7 @@ record RolloutBatch(int[][] prompts, PpoExplain.Explained[] rows, double[][] adv
     double meanTokenKl() {
         double sum = 0;
         int n = 0;
-        for (PpoExplain.Explained e : rows) for (double k : e.kl()) {
+        for (RolloutScores.Scored e : rows) for (double k : e.kl()) {
             sum += k;
             n++;
         }

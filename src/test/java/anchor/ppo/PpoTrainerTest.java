@@ -30,8 +30,8 @@ class PpoTrainerTest {
 
     static PpoTrainer trainer(PpoSettings s) {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
-        var models = new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
-                RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        var models = new PpoModels(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
+                RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
         return new PpoTrainer(models, PROMPTS, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
     }
 
@@ -67,13 +67,13 @@ class PpoTrainerTest {
     @Test
     void anFp16ReferenceGivesASmallNonZeroKlAtTheFirstUpdate() {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
-        var models = new PpoTrainer.Models(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.FP16),
-                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        var models = new PpoModels(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.FP16),
+                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
         double kl = (Double) new PpoTrainer(models, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
                 .step(0).get("objective/kl");
         assertThat(Math.abs(kl)).isGreaterThan(0).isLessThan(1e-2);
-        var cpu = new PpoTrainer.Models(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU),
-                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        var cpu = new PpoModels(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU),
+                Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
         double cpuKl = (Double) new PpoTrainer(cpu, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
                 .step(0).get("objective/kl");
         assertThat(Math.abs(cpuKl)).as("the plain-Java float64 reference at T = 0.7: only FP32 rounding apart").isLessThan(1e-4);
@@ -125,7 +125,7 @@ class PpoTrainerTest {
     void aSharedTrunkValueHeadTrainsWithThePolicy() {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
         Gpt2Model policy = PpoRun.policy(sft, true);
-        var models = new PpoTrainer.Models(policy, Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, policy);
+        var models = new PpoModels(policy, Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, ValueModel.SHARED_TRUNK);
         PpoTrainer t = new PpoTrainer(models, PROMPTS, S, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
         assertThat(t.rollout(0).rows()[0].values()).as("a zero head: V = 0 everywhere").containsOnly(0.0);
         Map<String, Object> row = t.step(0);
@@ -136,9 +136,9 @@ class PpoTrainerTest {
         assertThat(java.util.Arrays.stream(t.rollout(1).rows()[0].values())).as("the trained head gives values").anyMatch(v -> v != 0);
     }
 
-    static PpoTrainer.Models trainerModels() {
+    static PpoModels trainerModels() {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
-        return new PpoTrainer.Models(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, Gpt2Model.of(rm));
+        return new PpoModels(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
     }
 
     @Test

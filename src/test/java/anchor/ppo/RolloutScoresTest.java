@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** ppo-explain's arrays against the same quantities computed another way from the four models. */
-class PpoExplainTest {
+class RolloutScoresTest {
     static final Gpt2Config C = new Gpt2Config(1, 2, 8, 32, Gpt2Config.GPT2_VOCAB, 16, 1e-5, true, 0, 0, 0, 0.02);
     static final int[] PROMPT = {50256, 464, 3290}, RESPONSE = {3797, 21845, 13, 50256, 99, 98};
 
@@ -34,8 +34,8 @@ class PpoExplainTest {
     @Test
     void policyEqualToReferenceHasZeroKlAndOnlyTheScoreAsReward() {
         Gpt2Model policy = Gpt2Model.of(sft);
-        var s = PpoExplain.Settings.DEFAULTS;
-        var e = PpoExplain.of(policy, policy.frozenCopy(), reward, RewardModel.Normalization.IDENTITY, value, PROMPT, RESPONSE, s);
+        var s = RolloutScores.Settings.DEFAULTS;
+        var e = RolloutScores.of(new PpoModels(policy, policy.frozenCopy(), reward, RewardModel.Normalization.IDENTITY, new ValueModel.Separate(value)), PROMPT, RESPONSE, s);
         assertThat(e.responseIds()).as("cut after the first <|endoftext|>").containsExactly(3797, 21845, 13, 50256);
         assertThat(e.kl()).containsOnly(0.0);
         assertThat(e.rewards()).containsExactly(0, 0, 0, e.score());
@@ -48,9 +48,9 @@ class PpoExplainTest {
     @Test
     void logProbsKlAndAdvantagesAgreeWithAnIndependentComputation() {
         Gpt2Model policy = Gpt2Model.of(sft), ref = Gpt2Model.of(other).frozenCopy();
-        var s = new PpoExplain.Settings(0.1, KlEstimators.Estimator.K3, 0.99, 0.9, 1.0, 0.5);
+        var s = new RolloutScores.Settings(0.1, KlEstimators.Estimator.K3, 0.99, 0.9, 1.0, 0.5);
         int[] noEos = {3797, 21845, 13};
-        var e = PpoExplain.of(policy, ref, reward, new RewardModel.Normalization(2, -1), value, PROMPT, noEos, s);
+        var e = RolloutScores.of(new PpoModels(policy, ref, reward, new RewardModel.Normalization(2, -1), new ValueModel.Separate(value)), PROMPT, noEos, s);
         TokenBatch b = TokenBatch.of(50256, 464, 3290, 3797, 21845, 13);
         double[] lp = TokenLogProbs.gather(policy.logits(b), b)[0], lr = TokenLogProbs.gather(ref.logits(b), b)[0];
         for (int t = 0; t < 3; t++) {
@@ -72,12 +72,12 @@ class PpoExplainTest {
     @Test
     void aBatchIsExplainedAsItsRowsAreOneByOne() {
         Gpt2Model policy = Gpt2Model.of(sft), ref = Gpt2Model.of(other).frozenCopy();
-        var s = new PpoExplain.Settings(0.1, KlEstimators.Estimator.K1, 1.0, 0.95, 0.7, Double.NaN);
+        var s = new RolloutScores.Settings(0.1, KlEstimators.Estimator.K1, 1.0, 0.95, 0.7, Double.NaN);
         int[][] prompts = {PROMPT, {50256, 32}, {50256, 464, 5822, 318, 11}}, responses = {RESPONSE, {13, 13, 13, 13, 13, 13, 13}, {50256}};
-        var models = new PpoTrainer.Models(policy, ref, reward, RewardModel.Normalization.IDENTITY, value);
-        PpoExplain.Explained[] batch = PpoExplain.batch(models, prompts, responses, s, Double.NaN);
+        var models = new PpoModels(policy, ref, reward, RewardModel.Normalization.IDENTITY, new ValueModel.Separate(value));
+        RolloutScores.Scored[] batch = RolloutScores.batch(models, prompts, responses, s, Double.NaN);
         for (int b = 0; b < 3; b++) {
-            var one = PpoExplain.of(policy, ref, reward, RewardModel.Normalization.IDENTITY, value, prompts[b], responses[b], s);
+            var one = RolloutScores.of(new PpoModels(policy, ref, reward, RewardModel.Normalization.IDENTITY, new ValueModel.Separate(value)), prompts[b], responses[b], s);
             assertThat(batch[b].responseIds()).containsExactly(one.responseIds());
             assertThat(batch[b].logprobs()).as("row %d logprobs", b).containsExactly(one.logprobs(), within(1e-5));
             assertThat(batch[b].refLogprobs()).as("row %d ref_logprobs", b).containsExactly(one.refLogprobs(), within(1e-5));
@@ -85,7 +85,7 @@ class PpoExplainTest {
             assertThat(batch[b].score()).as("row %d score", b).isCloseTo(one.score(), within(1e-5));
             assertThat(batch[b].advantages()).as("row %d advantages", b).containsExactly(one.advantages(), within(1e-4));
         }
-        PpoExplain.Explained[] held = PpoExplain.batch(models, prompts, responses, s, 0.25);
+        RolloutScores.Scored[] held = RolloutScores.batch(models, prompts, responses, s, 0.25);
         assertThat(held[0].kl()).as("periodic KL: the held per-token value stands in for every token").containsOnly(0.25);
         assertThat(java.util.Arrays.stream(held[0].refLogprobs())).as("the reference did not run").allMatch(v -> Double.isNaN(v));
         assertThat(held[0].rewards()[0]).isEqualTo(-0.1 * 0.25);

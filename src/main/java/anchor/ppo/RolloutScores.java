@@ -2,8 +2,6 @@ package anchor.ppo;
 
 import anchor.AnchorException;
 import anchor.data.PromptResponse;
-import anchor.gpt2.Gpt2Model;
-import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.KlEstimators;
 import anchor.reward.RewardModel;
@@ -25,8 +23,8 @@ import java.util.Arrays;
  * be &gt; 0. TRL also places the score one slot after the last token when its pad token is the EOS (TRL issues #1893,
  * #3750); here it is on the last response token, the EOS itself.
  */
-public final class PpoExplain {
-    private PpoExplain() {
+public final class RolloutScores {
+    private RolloutScores() {
     }
 
     /** TRL's {@code PPOConfig} defaults: β 0.05, k1, γ 1, λ 0.95, T 0.7, no missing-EOS penalty (NaN). */
@@ -36,6 +34,11 @@ public final class PpoExplain {
         public Settings {
             if (!(klCoef >= 0) || Double.isInfinite(klCoef)) throw new AnchorException("--kl-coef must be a finite number >= 0, got " + klCoef);
             if (estimator == KlEstimators.Estimator.K2) throw new AnchorException("--kl-estimator must be k1 or k3 (as TRL's)");
+            check(gamma, lam, temperature, missingEosPenalty);
+        }
+
+        /** The checks of the settings a whole run ({@link PpoSettings}) shares with these. */
+        static void check(double gamma, double lam, double temperature, double missingEosPenalty) {
             if (!(gamma >= 0 && gamma <= 1)) throw new AnchorException("--gamma must be in [0, 1], got " + gamma);
             if (!(lam >= 0 && lam <= 1)) throw new AnchorException("--lam must be in [0, 1], got " + lam);
             if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("--temperature must be a finite number > 0, got " + temperature);
@@ -45,14 +48,12 @@ public final class PpoExplain {
         }
     }
 
-    public record Explained(int[] responseIds, double[] logprobs, double[] refLogprobs, double[] kl, double score, double[] rewards,
+    public record Scored(int[] responseIds, double[] logprobs, double[] refLogprobs, double[] kl, double score, double[] rewards,
                             double[] values, double[] advantages, double[] returns) {
     }
 
-    public static Explained of(Gpt2Model policy, LanguageModel reference, Gpt2Model rewardModel, RewardModel.Normalization normalization,
-                               Gpt2Model valueModel, int[] prompt, int[] response, Settings s) {
-        var models = new PpoTrainer.Models(policy, reference, rewardModel, normalization, valueModel);
-        return batch(models, new int[][]{prompt}, new int[][]{response}, s, Double.NaN)[0];
+    public static Scored of(PpoModels m, int[] prompt, int[] response, Settings s) {
+        return batch(m, new int[][]{prompt}, new int[][]{response}, s, Double.NaN)[0];
     }
 
     /**
@@ -60,7 +61,7 @@ public final class PpoExplain {
      * lengths). With {@code heldKl} a number, the reference is not run: every token's KL is that value (document 1's
      * periodic KL, option 3) and {@code refLogprobs} are NaN.
      */
-    public static Explained[] batch(PpoTrainer.Models m, int[][] prompts, int[][] responses, Settings s, double heldKl) {
+    public static Scored[] batch(PpoModels m, int[][] prompts, int[][] responses, Settings s, double heldKl) {
         int B = prompts.length;
         int[][] y = new int[B][], seqs = new int[B][];
         for (int b = 0; b < B; b++) {
@@ -76,8 +77,8 @@ public final class PpoExplain {
         double[][] logp = m.policy().tokenLogProbs(batch, s.temperature(), targets);        // (B, L−1)
         double[][] ref = Double.isNaN(heldKl) ? m.reference().tokenLogProbs(batch, s.temperature(), targets) : null; // (B, L−1)
         double[] raw = RewardModel.lastTokenScores(m.reward(), batch);                        // (B)
-        double[][] values = m.value() == null ? new double[B][batch.length()] : m.value().scores(batch); // (B, L); critic-free: none
-        Explained[] out = new Explained[B];
+        double[][] values = m.hasCritic() ? m.critic().scores(batch) : new double[B][batch.length()];    // (B, L); critic-free: none
+        Scored[] out = new Scored[B];
         for (int b = 0; b < B; b++) {
             int P = prompts[b].length, n = y[b].length;
             double[] lp = Arrays.copyOfRange(logp[b], P - 1, P - 1 + n), rl = new double[n], kl = new double[n];
@@ -91,7 +92,7 @@ public final class PpoExplain {
             double[] rewards = PpoMath.shapedRewards(kl, s.klCoef(), score, n - 1);
             double[] v = Arrays.copyOfRange(values[b], P - 1, P - 1 + n);                      // V at the position predicting y_t
             double[] adv = PpoMath.gae(rewards, v, s.gamma(), s.lam());
-            out[b] = new Explained(y[b], lp, rl, kl, score, rewards, v, adv, PpoMath.returns(adv, v));
+            out[b] = new Scored(y[b], lp, rl, kl, score, rewards, v, adv, PpoMath.returns(adv, v));
         }
         return out;
     }
