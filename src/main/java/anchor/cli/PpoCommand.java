@@ -3,8 +3,8 @@ package anchor.cli;
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.world.WorldRewardModel;
-import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
+import anchor.ppo.PpoInputs;
 import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 @Command(name = "ppo", description = "Train a policy with PPO against a reward model, anchored by the per-token KL penalty (defaults: the world).")
 final class PpoCommand implements Runnable {
@@ -142,15 +141,18 @@ final class PpoCommand implements Runnable {
         if (every > 0 && evalPrompts.isEmpty()) throw new AnchorException("--eval-every needs --eval-prompts FILE.jsonl (with --prompts given, there are no default evaluation prompts)");
         s = s.withEvalEvery(every);
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
-        Supplier<Gpt2Weights> policy = () -> HfCheckpoint.load(policyPath).withoutScoreHead();   // loaded when the models are built, not kept
-        Supplier<Gpt2Weights> reference = referenceDir == null ? policy : () -> HfCheckpoint.load(referenceDir).withoutScoreHead();
+        // each model's weights are loaded when the models are built, and not kept
+        var policy = new PpoInputs.Source(() -> HfCheckpoint.load(policyPath).withoutScoreHead(), policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString());
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
-        Supplier<Gpt2Weights> reward = () -> RewardModel.load(rm);
-        Supplier<Gpt2Weights> value = shared() ? null : valueModel == null ? reward : () -> RewardModel.load(Path.of(valueModel));
-        var in = new PpoRun.Inputs(policy, policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString(), reference,
-                referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), placement, reward, RewardModel.normalization(rm), rm.toAbsolutePath().toString(),
-                value, valueModel == null ? "reward model" : shared() ? "shared trunk" : Path.of(valueModel).toAbsolutePath().toString(), prompts,
-                promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString(), promptsFile == null ? anchor.world.WorldJudge.INSTANCE : null, evalPrompts);
+        var reward = new PpoInputs.Source(() -> RewardModel.load(rm), rm.toAbsolutePath().toString());
+        var value = shared() ? PpoInputs.ValueStart.SHARED_TRUNK : valueModel == null ? PpoInputs.ValueStart.REWARD_MODEL
+                : new PpoInputs.ValueStart.Own(new PpoInputs.Source(() -> RewardModel.load(Path.of(valueModel)), Path.of(valueModel).toAbsolutePath().toString()));
+        var in = PpoInputs.of(policy, reward, RewardModel.normalization(rm), prompts, promptsFile == null ? "world" : promptsFile.toAbsolutePath().toString())
+                .withReferencePlacement(placement).withValue(value)
+                .withEvaluation(promptsFile == null ? anchor.world.WorldJudge.INSTANCE : null, evalPrompts);
+        if (referenceDir != null) {
+            in = in.withReference(new PpoInputs.Source(() -> HfCheckpoint.load(referenceDir).withoutScoreHead(), referenceDir.toAbsolutePath().toString()));
+        }
         PpoRun.Outcome r = PpoRun.train(in, s, controller, KlEstimators.Estimator.valueOf(est.toUpperCase(Locale.ROOT)), group, out, saveEvery, !noProgress, err);
         Map<String, Object> first = r.result().rows().get(0), last = r.result().last();
         var o = spec.commandLine().getOut();

@@ -8,9 +8,7 @@ import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
-import anchor.reference.ReferenceModel;
 import anchor.train.RunLoop;
-import anchor.world.World;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,9 +49,7 @@ public final class CriticFree {
             for (String arm : List.of("PPO", "GRPO", "RLOO")) {
                 resetPeak();
                 long t0 = System.nanoTime();
-                var inputs = new PpoRun.Inputs(models::sft, World.SFT_ID, models::sft, "policy", ReferenceModel.Placement.FP32, models::reward,
-                        models.normalization(), "reward", arm.equals("PPO") ? models::reward : null, "reward model", data.train(), "world",
-                        WorldJudge.INSTANCE, data.eval());
+                var inputs = NoKl.worldInputs(models, data);
                 RunLoop.Trainer trainer;
                 java.util.function.Supplier<Map<String, Object>> evaluate;
                 if (arm.equals("PPO")) {

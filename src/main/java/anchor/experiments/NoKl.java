@@ -5,11 +5,11 @@ import anchor.Clock;
 import anchor.AnchorException;
 import anchor.gpt2.Gpt2Weights;
 import anchor.kl.KlEstimators;
+import anchor.ppo.PpoInputs;
 import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
-import anchor.reference.ReferenceModel;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.RunLoop;
@@ -67,11 +67,9 @@ public final class NoKl {
             return s.withKlEvery(klEvery);
         }
 
-        /** The run's inputs: the SFT policy and reference, the reward model, and the value model this arm asks for (null: shared trunk). */
-        PpoRun.Inputs inputs(Models in, Prompts data) {
-            return new PpoRun.Inputs(in::sft, World.SFT_ID, in::sft, "policy", ReferenceModel.Placement.FP32, in::reward, in.normalization(),
-                    "reward", sharedTrunk ? null : in::reward, sharedTrunk ? "shared trunk" : "reward model", data.train(), "world",
-                    WorldJudge.INSTANCE, data.eval());
+        /** The run's inputs: the world's ({@link #worldInputs}) with the value model this arm asks for. */
+        PpoInputs inputs(Models in, Prompts data) {
+            return worldInputs(in, data).withValue(sharedTrunk ? PpoInputs.ValueStart.SHARED_TRUNK : PpoInputs.ValueStart.REWARD_MODEL);
         }
 
         KlController controller() {
@@ -111,6 +109,15 @@ public final class NoKl {
     }
 
     /** The frozen inputs: the SFT policy (also the reference), the reward model and its normalisation. */
+    /**
+     * A world run's inputs: the SFT model as policy and (an FP32 copy) reference, the reward model (the value model
+     * starts from it), the world's prompts and its judge.
+     */
+    static PpoInputs worldInputs(Models in, Prompts data) {
+        return PpoInputs.of(new PpoInputs.Source(in::sft, World.SFT_ID), new PpoInputs.Source(in::reward, "reward"), in.normalization(), data.train(), "world")
+                .withEvaluation(WorldJudge.INSTANCE, data.eval());
+    }
+
     public record Models(Gpt2Weights sft, Gpt2Weights reward, RewardModel.Normalization normalization) {
     }
 

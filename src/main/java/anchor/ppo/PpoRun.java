@@ -6,7 +6,6 @@ import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
 import anchor.kl.KlEstimators;
 import anchor.reference.ReferenceModel;
-import anchor.reward.RewardModel;
 import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,9 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * A whole PPO run in a run directory, as {@code anchor ppo} starts it: the four models (document 3, "Why DPO?": policy,
@@ -27,19 +24,6 @@ import java.util.function.Supplier;
  */
 public final class PpoRun {
     private PpoRun() {
-    }
-
-    /**
-     * What a run trains with; the ids identify the inputs in the saved settings. The value model starts from
-     * {@code value} (TRL's default: the reward model's weights); {@code value} null is Ziegler's design, a zero
-     * scalar head on the policy's own trunk. The weights are asked for once, when the models are built, and not kept:
-     * a supplier that loads them from disk leaves no copy on the Java heap during the run (0.5 GB per GPT-2 124M). A
-     * reference given as the policy's own supplier, or a value model as the reward model's, is read once.
-     */
-    public record Inputs(Supplier<Gpt2Weights> policy, String policyId, Supplier<Gpt2Weights> reference, String referenceId,
-                         ReferenceModel.Placement referencePlacement, Supplier<Gpt2Weights> reward,
-                         RewardModel.Normalization normalization, String rewardId, Supplier<Gpt2Weights> value, String valueId,
-                         List<int[]> prompts, String promptsId, Judge judge, List<int[]> evalPrompts) {
     }
 
     public record Outcome(RunLoop.Result result, Gpt2Model policy, long[] modelBytes, long peakResidentBytes) {
@@ -57,34 +41,34 @@ public final class PpoRun {
     }
 
     /** The models a run trains and consults, built from the inputs' weights (the reference and reward model frozen). */
-    public static PpoModels models(Inputs in) {
-        boolean shared = in.value() == null;
-        Gpt2Weights start = in.policy().get(), reward = in.reward().get();
+    public static PpoModels models(PpoInputs in) {
+        boolean shared = in.value() instanceof PpoInputs.ValueStart.OnPolicyTrunk;
+        Gpt2Weights start = in.policy().weights().get(), reward = in.reward().weights().get();
         Gpt2Model policy = policy(start, shared);
-        return new PpoModels(policy, reference(referenceWeights(in, start), in.referencePlacement()),
-                Gpt2Model.frozen(reward), in.normalization(),
-                shared ? ValueModel.SHARED_TRUNK : new ValueModel.Separate(Gpt2Model.of(in.value() == in.reward() ? reward : in.value().get())));
+        ValueModel value = shared ? ValueModel.SHARED_TRUNK
+                : new ValueModel.Separate(Gpt2Model.of(in.value() instanceof PpoInputs.ValueStart.Own o ? o.source().weights().get() : reward));
+        return new PpoModels(policy, reference(referenceWeights(in, start), in.referencePlacement()), Gpt2Model.frozen(reward), in.normalization(), value);
     }
 
-    /** The reference's weights: the policy's own when the inputs give the policy's supplier (read once, not twice). */
-    private static Gpt2Weights referenceWeights(Inputs in, Gpt2Weights policy) {
-        return in.reference() == in.policy() ? policy : in.reference().get();
+    /** The reference's weights: its own, or the policy's initial ones (read once, not twice). */
+    private static Gpt2Weights referenceWeights(PpoInputs in, Gpt2Weights policy) {
+        return in.reference().map(r -> r.weights().get()).orElse(policy);
     }
 
-    public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
+    public static Outcome train(PpoInputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
                                 boolean progress, PrintWriter log) {
         return train(in, s, controller, estimator, null, out, saveEvery, progress, log);
     }
 
     /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
-    public static PpoModels criticFreeModels(Inputs in) {
-        Gpt2Weights start = in.policy().get();
+    public static PpoModels criticFreeModels(PpoInputs in) {
+        Gpt2Weights start = in.policy().weights().get();
         return new PpoModels(Gpt2Model.of(start.withoutScoreHead()), reference(referenceWeights(in, start), in.referencePlacement()),
-                Gpt2Model.frozen(in.reward().get()), in.normalization(), ValueModel.NONE);
+                Gpt2Model.frozen(in.reward().weights().get()), in.normalization(), ValueModel.NONE);
     }
 
     /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
-    public static Outcome train(Inputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
+    public static Outcome train(PpoInputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
         PpoModels models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(),
@@ -99,15 +83,15 @@ public final class PpoRun {
                     shared ? "three" : "four", bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6,
                     shared ? "on the policy's trunk" : String.format("%.1f MB", bytes[3] / 1e6));
             id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
-                    .put("policy", in.policyId()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId())
-                    .put("value_model", shared ? "shared trunk" : in.valueId()).put("prompts", in.promptsId());
+                    .put("policy", in.policy().id()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name())
+                    .put("reward_model", in.reward().id()).put("value_model", in.value().id()).put("prompts", in.promptsId());
             trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge(), in.evalPrompts());
             task = "ppo";
         } else {
             log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
                     group.estimator(), bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6);
-            id.put("algorithm", group.estimator().name()).put("group_size", group.groupSize()).put("kl_coef", group.beta()).put("policy", in.policyId())
-                    .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.rewardId()).put("prompts", in.promptsId());
+            id.put("algorithm", group.estimator().name()).put("group_size", group.groupSize()).put("kl_coef", group.beta()).put("policy", in.policy().id())
+                    .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.reward().id()).put("prompts", in.promptsId());
             trainer = new GroupTrainer(models, in.prompts(), s, group, in.judge(), in.evalPrompts());
             task = group.estimator().name().toLowerCase(Locale.ROOT);
         }

@@ -2,6 +2,7 @@ package anchor.experiments;
 
 import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Weights;
+import anchor.ppo.PpoInputs;
 import anchor.ppo.PpoSettings;
 import anchor.reward.RewardModel;
 import anchor.world.World;
@@ -53,9 +54,10 @@ class NoKlTest {
         assertThat(base.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(1);
         assertThat(periodic.settings(PpoSettings.DEFAULTS).klEvery()).isEqualTo(5);
         assertThat(shared.settings(PpoSettings.DEFAULTS)).isEqualTo(PpoSettings.DEFAULTS);
-        assertThat(base.inputs(models, data).value().get()).as("TRL: the value model starts from the reward model").isSameAs(models.reward());
-        assertThat(periodic.inputs(models, data).value().get()).isSameAs(models.reward());
-        assertThat(shared.inputs(models, data).value()).as("Ziegler: no separate value model").isNull();
+        assertThat(base.inputs(models, data).value()).as("TRL: the value model starts from the reward model").isEqualTo(PpoInputs.ValueStart.REWARD_MODEL);
+        assertThat(periodic.inputs(models, data).value()).isEqualTo(PpoInputs.ValueStart.REWARD_MODEL);
+        assertThat(shared.inputs(models, data).value()).as("Ziegler: no separate value model").isEqualTo(PpoInputs.ValueStart.SHARED_TRUNK);
+        assertThat(base.inputs(models, data).reference()).as("the reference: a copy of the SFT policy").isEmpty();
         assertThat(List.of(base, periodic, shared)).allSatisfy(a -> assertThat(a.controller().beta()).isEqualTo(0.05));
     }
 
