@@ -13,4 +13,22 @@ public final class Seeds {
     public static long perStep(long seed, long step) {
         return seed * 1_000_003L + step;
     }
+
+    /**
+     * The indices of step {@code step}'s batch of {@code batch} examples out of {@code n} — pairs for DPO and the reward
+     * model, prompts for PPO: epochs of seeded permutations (epoch e is the shuffle seeded {@code seed·31 + e}), so the
+     * order is a pure function of (seed, step) and a resumed run draws the same batches.
+     */
+    public static int[] batchIndices(int n, int batch, int step, long seed) {
+        int[] idx = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            long k = (long) step * batch + i;
+            int epoch = (int) (k / n);
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            for (int j = 0; j < n; j++) order.add(j);
+            java.util.Collections.shuffle(order, new java.util.Random(seed * 31 + epoch));
+            idx[i] = order.get((int) (k % n));
+        }
+        return idx;
+    }
 }

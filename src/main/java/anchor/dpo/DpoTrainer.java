@@ -1,5 +1,6 @@
 package anchor.dpo;
 
+import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PairBatches;
@@ -125,7 +126,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
     }
 
     /**
-     * Optimizer step {@code step}: its {@code gradAccum} micro-batches (pairs from {@link PairBatches#indices}),
+     * Optimizer step {@code step}: its {@code gradAccum} micro-batches (pairs from {@link anchor.Seeds#batchIndices}),
      * gradients averaged and clipped to {@code maxGradNorm}, then one update. Returns the metrics, computed before the update.
      */
     public Metrics update(int step) {
@@ -133,7 +134,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
         Map<String, INDArray> grads = null;
         double w = 1.0 / s.gradAccum();
         for (int k = 0; k < s.gradAccum(); k++) {
-            int[] idx = PairBatches.indices(pairs.size(), s.batch(), step * s.gradAccum() + k, s.seed());
+            int[] idx = Seeds.batchIndices(pairs.size(), s.batch(), step * s.gradAccum() + k, s.seed());
             Evaluated e = evaluate(policy, reference, pairs, idx, s, step, w);
             if (grads == null) {
                 grads = e.gradients();

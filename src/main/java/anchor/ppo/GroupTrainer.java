@@ -1,11 +1,7 @@
 package anchor.ppo;
 
 import anchor.checkpoint.HfCheckpoint;
-import anchor.data.PromptResponse;
-import anchor.Seeds;
 import anchor.AnchorException;
-import anchor.data.PairBatches;
-import anchor.gpt2.Generator;
 import anchor.gpt2.Gradients;
 import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
@@ -19,11 +15,8 @@ import anchor.train.Optimizer;
 import anchor.train.RunLoop;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * PPO's rollout machinery without a value model: each update samples {@code groupSize} responses to each of
@@ -71,11 +64,9 @@ public final class GroupTrainer implements RunLoop.Trainer {
     public Map<String, Object> step(int step) {
         Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? evaluate() : Map.of();
         int B = s.batch(), G = g.groupSize();
-        int[] idx = PairBatches.indices(prompts.size(), B / G, step, s.seed());
-        int[][] pr = new int[B][];
-        for (int i = 0; i < B; i++) pr[i] = prompts.get(idx[i / G]);                       // rows i·G … i·G+G−1: one prompt
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
-        RolloutScores.Scored[] rows = RolloutScores.batch(m, pr, resp, s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
+        Rollouts.Sampled sampled = Rollouts.sample(m.policy(), prompts, s, step, G);           // rows i·G … i·G+G−1: one prompt
+        int[][] pr = sampled.prompts();
+        RolloutScores.Scored[] rows = RolloutScores.batch(m, pr, sampled.responses(), s.explain(g.beta(), KlEstimators.Estimator.K1), Double.NaN);
         double[] score = new double[B], reward = new double[B];
         for (int b = 0; b < B; b++) {
             score[b] = rows[b].score();
@@ -89,9 +80,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
         double[] sums = new double[3];                                                         // loss, clipped fraction, k3
         int size = B / s.miniBatches(), updates = 0;
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
-            List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < B; b++) order.add(b);
-            Collections.shuffle(order, new Random(Seeds.perStep(s.seed(), step) * 31 + epoch));
+            List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < B; from += size, updates++) minibatch(pr, rows, adv, order.subList(from, from + size), sums);
         }
         Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge);
@@ -111,12 +100,9 @@ public final class GroupTrainer implements RunLoop.Trainer {
     /** One AdamW step on the policy from the clipped loss of {@code rows}' responses. */
     private void minibatch(int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows, double[] sums) {
         int R = rows.size();
-        int[][] seqs = new int[R][];
-        for (int r = 0; r < R; r++) seqs[r] = PromptResponse.ids(pr[rows.get(r)], ex[rows.get(r)].responseIds(), false);
-        TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
-        int[] first = new int[R];
-        for (int r = 0; r < R; r++) first[r] = pr[rows.get(r)].length - 1;
-        int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
+        Rollouts.Minibatch mb = Rollouts.minibatch(pr, ex, rows, m.policy().config().nPositions());
+        TokenBatch tb = mb.batch();
+        int[][] responses = mb.responses();                                                    // (R, T−1): the loss lives here only
         double[] acc = new double[3];
         Gradients grads;
         if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
@@ -138,12 +124,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
             }, responses).withTemperature(s.temperature()));
         }
         if (!Double.isFinite(acc[0])) throw new Diverged("the " + g.estimator() + " loss became " + acc[0]);
-        Map<String, org.nd4j.linalg.api.ndarray.INDArray> gp = grads.byParameter();
-        double norm = Optimizer.globalNorm(gp);
-        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
-        Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
-        opt.step(m.policy().parameters(), gp);
-        Optimizer.release(gp);
+        Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(opt, m.policy().parameters(), grads.byParameter()));
         for (int i = 0; i < 3; i++) sums[i] += acc[i];
     }
 

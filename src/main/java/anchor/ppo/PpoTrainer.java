@@ -1,10 +1,6 @@
 package anchor.ppo;
 
-import anchor.Seeds;
 import anchor.checkpoint.HfCheckpoint;
-import anchor.data.PairBatches;
-import anchor.data.PromptResponse;
-import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
@@ -22,12 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * PPO as TRL's {@code PPOTrainer}, one update per run-loop step:
@@ -90,15 +83,11 @@ public final class PpoTrainer implements RunLoop.Trainer {
     }
 
     RolloutBatch rollout(int step) {
-        int B = s.batch();
-        int[] idx = PairBatches.indices(prompts.size(), B, step, s.seed());
-        int[][] pr = new int[B][];
-        for (int b = 0; b < B; b++) pr[b] = prompts.get(idx[b]);
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), step), true));
+        Rollouts.Sampled sampled = Rollouts.sample(m.policy(), prompts, s, step, 1);
         double held = Double.NaN;
         if (!periodic.due(step)) held = periodic.held();
-        RolloutScores.Scored[] rows = RolloutScores.batch(m, pr, resp, s.explain(controller.beta(), estimator), held);
-        RolloutBatch batch = RolloutBatch.of(pr, rows, s);
+        RolloutScores.Scored[] rows = RolloutScores.batch(m, sampled.prompts(), sampled.responses(), s.explain(controller.beta(), estimator), held);
+        RolloutBatch batch = RolloutBatch.of(sampled.prompts(), rows, s);
         if (Double.isNaN(held)) periodic.hold(batch.meanTokenKl());
         return batch;
     }
@@ -119,9 +108,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
         PpoMetrics.Stats st = new PpoMetrics.Stats();
         int size = s.batch() / s.miniBatches();
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
-            List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < s.batch(); b++) order.add(b);
-            Collections.shuffle(order, new Random(Seeds.perStep(s.seed(), step) * 31 + epoch));
+            List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < s.batch(); from += size) minibatch(batch, order.subList(from, from + size), st);
         }
         Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge);
@@ -135,18 +122,9 @@ public final class PpoTrainer implements RunLoop.Trainer {
 
     /** One minibatch update of policy and value from the clipped losses. */
     private void minibatch(RolloutBatch batch, List<Integer> rows, PpoMetrics.Stats st) {
-        int R = rows.size();
-        int[][] seqs = new int[R][];
-        for (int r = 0; r < R; r++) {
-            int b = rows.get(r);
-            seqs[r] = PromptResponse.ids(batch.prompts()[b], batch.rows()[b].responseIds(), false);
-        }
-        TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
-        int[] first = new int[R];
-        for (int r = 0; r < R; r++) first[r] = batch.prompts()[rows.get(r)].length - 1;
-        int[][] responses = tb.targetsFrom(first);                                             // (R, T−1): the loss lives here only
-        try (TrainingPass valuePass = m.sharedTrunk() ? null : m.critic().scorePass(tb)) {      // a value model: one forward for its values and their gradient
-            minibatch(batch, rows, st, tb, responses, valuePass);
+        Rollouts.Minibatch mb = Rollouts.minibatch(batch.prompts(), batch.rows(), rows, m.policy().config().nPositions());
+        try (TrainingPass valuePass = m.sharedTrunk() ? null : m.critic().scorePass(mb.batch())) {   // a value model: one forward for its values and their gradient
+            minibatch(batch, rows, st, mb.batch(), mb.responses(), valuePass);
         }
     }
 
@@ -185,23 +163,13 @@ public final class PpoTrainer implements RunLoop.Trainer {
         if (m.sharedTrunk()) {                                                                  // Ziegler: one trunk, both heads, one optimizer
             var g = m.policy().gradients(tb, Loss.tokens(policyWeights, responses).withScores(sw).withTemperature(s.temperature())).byParameter();
             checkLoss(sum);
-            double norm = Optimizer.globalNorm(g);
-            if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
-            Optimizer.clipToNorm(g, norm, s.maxGradNorm());
-            policyOpt.step(m.policy().parameters(), g);
-            Optimizer.release(g);
+            Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(policyOpt, m.policy().parameters(), g));
         } else {
             var gv = valuePass.scoreGradients(sw).byParameter();
             var gp = m.policy().gradients(tb, Loss.tokens(policyWeights, responses).withTemperature(s.temperature())).byParameter();
             checkLoss(sum);
-            double norm = Math.hypot(Optimizer.globalNorm(gp), Optimizer.globalNorm(gv));     // one norm over both, as TRL's one optimizer
-            if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
-            Optimizer.clipToNorm(gp, norm, s.maxGradNorm());
-            Optimizer.clipToNorm(gv, norm, s.maxGradNorm());
-            policyOpt.step(m.policy().parameters(), gp);
-            valueOpt.step(m.critic().parameters(), gv);
-            Optimizer.release(gp);
-            Optimizer.release(gv);
+            Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(policyOpt, m.policy().parameters(), gp),   // one norm over both, as TRL's one optimizer
+                    new Optimizer.Part(valueOpt, m.critic().parameters(), gv));
         }
         st.add(sum);
     }

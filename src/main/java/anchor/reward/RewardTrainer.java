@@ -1,5 +1,6 @@
 package anchor.reward;
 
+import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
@@ -106,7 +107,7 @@ public final class RewardTrainer implements RunLoop.Trainer {
     @Override
     public Map<String, Object> step(int step) {
         int B = s.batch();
-        int[] idx = PairBatches.indices(pairs.size(), B, step, s.seed());
+        int[] idx = Seeds.batchIndices(pairs.size(), B, step, s.seed());
         PairBatches.Rows rows = PairBatches.rows(pairs, idx, model.config().nPositions());
         double[] r = RewardModel.lastTokenScores(model, rows.batch());               // (2B): chosen rows, then rejected
         double[][] weights = new double[2 * B][rows.batch().length()];               // ∂L/∂score, at each last token

@@ -26,6 +26,29 @@ public interface Optimizer {
         };
     }
 
+    /** One model's share of an update: its optimizer, its parameters and their gradients. */
+    record Part(Optimizer optimizer, Map<String, INDArray> params, Map<String, INDArray> grads) {
+    }
+
+    /**
+     * One update with a global clip, as torch's {@code clip_grad_norm_} over one optimizer's parameters (TRL's PPO has
+     * policy and value in one): the L2 norm of every part's gradients together, a {@link Diverged} if it is not
+     * finite, every gradient scaled down to {@code maxNorm} if above it (0 = off), each part's step, and the
+     * gradients' memory released. Returns the norm before clipping.
+     */
+    static double clippedUpdate(double maxNorm, Part... parts) {
+        double norm = 0;
+        for (int i = 0; i < parts.length; i++) {
+            double n = globalNorm(parts[i].grads());
+            norm = i == 0 ? n : Math.hypot(norm, n);
+        }
+        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm);
+        for (Part p : parts) clipToNorm(p.grads(), norm, maxNorm);
+        for (Part p : parts) p.optimizer().step(p.params(), p.grads());
+        for (Part p : parts) release(p.grads());
+        return norm;
+    }
+
     /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
     static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
         double norm = globalNorm(grads);
