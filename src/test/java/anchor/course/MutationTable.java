@@ -7,8 +7,10 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The mutation table of {@code exercises/README.md}, from PIT's reports that {@code bench/mutation} writes to
  * {@code target/pit/<id>-exercise} (the exercise's tests), {@code target/pit/<id>-full} (those and its graded-with
- * tests) and {@code target/pit/<id>-whole} (the whole suite but the course kit's tests): for each exercise, the mutants PIT made in the exercise's own methods (the lines of the solution's methods
+ * tests) and {@code target/pit/<id>-whole} (the whole suite but the course kit's tests, on the mutators of the exercise
+ * tests' survivors): for each exercise, the mutants PIT made in the exercise's own methods (the lines of the solution's methods
  * whose stub throws "Exercise N:"), and how many each set of tests killed. A mutant that timed out counts as killed, as PIT counts it.
  */
 public final class MutationTable {
@@ -55,7 +58,9 @@ public final class MutationTable {
                 + " | killed by the whole suite |\n|---|---|---|---|---|\n");
         StringBuilder notes = new StringBuilder();
         for (Exercise e : exercises) {
-            Score ex = score(project, e, "exercise"), full = score(project, e, "full"), whole = score(project, e, "whole");
+            Score ex = score(project, e, "exercise"), full = score(project, e, "full");
+            List<Mutant> wholeRun = mine(project, e, "whole");
+            Score whole = ex == null || wholeRun == null ? null : combined(ex, wholeRun);
             String kept = previousRow(previous, e);
             if (ex == null && full == null && kept != null) {
                 sb.append(kept).append('\n');
@@ -133,14 +138,40 @@ public final class MutationTable {
 
     /** The score of one run, or null when its report is missing. */
     static Score score(Project project, Exercise e, String kind) {
-        Path report = project.root().resolve("target/pit").resolve(e.id() + "-" + kind).resolve("mutations.xml");
-        if (!Files.isRegularFile(report)) return null;
-        Set<Integer> own = ownLines(project, e);
-        List<Mutant> mine = read(report).stream()
-                .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.line)).toList();
+        List<Mutant> mine = mine(project, e, kind);
+        if (mine == null) return null;
         List<Mutant> alive = mine.stream().filter(m -> !m.killed && !m.crashed).toList();
         int crashed = (int) mine.stream().filter(Mutant::crashed).count();
         return new Score(mine.size(), mine.size() - alive.size() - crashed, crashed, alive);
+    }
+
+    /** The mutants of one run's report on the exercise's own lines, or null when the report is missing. */
+    static List<Mutant> mine(Project project, Exercise e, String kind) {
+        Path report = project.root().resolve("target/pit").resolve(e.id() + "-" + kind).resolve("mutations.xml");
+        if (!Files.isRegularFile(report)) return null;
+        Set<Integer> own = ownLines(project, e);
+        return read(report).stream()
+                .filter(m -> (m.className.equals(e.className()) || m.className.startsWith(e.className() + "$")) && own.contains(m.line)).toList();
+    }
+
+    /**
+     * The whole suite's score: the exercise tests' kills (they are in the whole suite), plus each of their survivors
+     * that the whole-suite run — PIT on those survivors' mutators only — killed (matched by method, line, mutator and
+     * description, one for one).
+     */
+    static Score combined(Score exercise, List<Mutant> whole) {
+        Map<String, Integer> killed = new HashMap<>();
+        for (Mutant m : whole) if (m.killed) killed.merge(key(m), 1, Integer::sum);
+        List<Mutant> alive = new ArrayList<>();
+        for (Mutant m : exercise.survivors) {
+            if (killed.getOrDefault(key(m), 0) > 0) killed.merge(key(m), -1, Integer::sum);
+            else alive.add(m);
+        }
+        return new Score(exercise.mutants, exercise.killed + exercise.survivors.size() - alive.size(), exercise.crashed, alive);
+    }
+
+    private static String key(Mutant m) {
+        return m.className + "." + m.method + ":" + m.line + ":" + m.mutator + ":" + m.description;
     }
 
     /** The solution's line numbers inside the methods the stub marks as the exercise's ("Exercise N:"). */

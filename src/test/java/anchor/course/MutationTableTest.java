@@ -80,4 +80,18 @@ class MutationTableTest {
                 .contains("- 1.1: BpeMerge.merge line 30, changed conditional boundary (ConditionalsBoundaryMutator)\n");
         assertThat(MutationTable.table(empty, List.of(e), "")).contains("| **1.2** " + e.title() + " | not measured | | | |");
     }
+
+    @Test
+    void theWholeSuiteScoreIsTheExerciseKillsPlusTheSurvivorsTheWholeRunKilled() {
+        var a = new MutationTable.Mutant("anchor.X", "f", 10, "MathMutator", "d", false, false);
+        var b = new MutationTable.Mutant("anchor.X", "f", 10, "MathMutator", "d", false, false);   // the same mutation twice (two operators on one line)
+        var c = new MutationTable.Mutant("anchor.X", "f", 12, "ConditionalsBoundaryMutator", "e", false, false);
+        var exercise = new MutationTable.Score(10, 7, 0, List.of(a, b, c));
+        var killedOnce = new MutationTable.Mutant("anchor.X", "f", 10, "MathMutator", "d", true, false);
+        var survived = new MutationTable.Mutant("anchor.X", "f", 12, "ConditionalsBoundaryMutator", "e", false, false);
+        var whole = MutationTable.combined(exercise, List.of(killedOnce, survived, b));
+        assertThat(whole.killed()).as("one of the two identical mutants killed, c not").isEqualTo(8);
+        assertThat(whole.survivors()).hasSize(2).contains(c);
+        assertThat(MutationTable.combined(exercise, List.of()).killed()).as("a run that kills nothing adds nothing").isEqualTo(7);
+    }
 }
