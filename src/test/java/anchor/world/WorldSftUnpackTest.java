@@ -1,5 +1,6 @@
 package anchor.world;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,9 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The embedded SFT model is used where it is, or unpacked once per checkpoint: no folder left per process. */
 class WorldSftUnpackTest {
     @Test
-    void fromAClassesFolderTheCheckpointIsUsedWhereItIsNotCopied() {
+    void fromAClassesFolderTheCheckpointIsUsedWhereItIsNotCopied() throws Exception {
+        java.net.URL config = World.class.getResource(World.RESOURCE_DIR + "sft/" + World.SFT_FILES[0]);
+        Assumptions.assumeTrue(config != null && "file".equals(config.getProtocol()), "the classes are a folder, not a jar");
         Path dir = World.sftDirectory();
-        assertThat(dir.startsWith(Path.of(System.getProperty("java.io.tmpdir")))).as("not a copy in the temp directory: " + dir).isFalse();
+        // wherever the checkout lives (the system's temporary directory included): the classes folder itself, not a copy
+        assertThat(dir).as("the classes folder's own sft/").isEqualTo(Path.of(config.toURI()).getParent());
+        assertThat(dir.getFileName().toString()).as("not an unpacked copy").doesNotStartWith("anchor-world-sft-");
         assertThat(dir.resolve("model.safetensors")).as("the committed weights").isRegularFile();
     }
 
