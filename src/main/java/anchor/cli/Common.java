@@ -35,17 +35,30 @@ class Common {
 
     /**
      * Refuses a run directory that is, or contains, one of the input model directories: the run writes
-     * {@code out/model} and {@code out/checkpoint} and would overwrite the model it reads. Null inputs are skipped.
+     * {@code out/model} and {@code out/checkpoint} and would overwrite the model it reads. Compared as real paths, so a
+     * symbolic link on either side (out → the input's folder, or an input reached through a link) is seen through.
+     * Null inputs are skipped.
      */
     static void refuseOutOverInputs(Path out, String... flagAndDir) {
-        Path o = out.toAbsolutePath().normalize();
+        Path o = real(out);
         for (int i = 0; i + 1 < flagAndDir.length; i += 2) {
             if (flagAndDir[i + 1] == null) continue;
-            Path in = Path.of(flagAndDir[i + 1]).toAbsolutePath().normalize();
-            if (in.startsWith(o)) {
+            if (real(Path.of(flagAndDir[i + 1])).startsWith(o)) {
                 throw new AnchorException("--out " + out + " would overwrite " + flagAndDir[i] + " " + flagAndDir[i + 1]
                         + " (the run writes its model and checkpoints there); give another --out");
             }
+        }
+    }
+
+    /** The real path of {@code p}: its deepest existing ancestor with every link resolved, then the rest as written. */
+    static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize(), existing = abs;
+        while (existing != null && !java.nio.file.Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return abs;
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (java.io.IOException e) {
+            return abs;
         }
     }
 

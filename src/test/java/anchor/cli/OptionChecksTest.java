@@ -4,6 +4,7 @@ import anchor.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,12 @@ class OptionChecksTest {
         refused("would overwrite --policy", "dpo", "--policy", model.toString(), "--out", dir.toString());
         refused("would overwrite --reward-model", "ppo", "--reward-model", model.toString(), "--out", model.toString());
         refused("would overwrite --init", "reward", "train", "--init", model.toString(), "--out", model.toString());
+        // through symbolic links, either way round: --out a link to the input's folder, or the input reached through a link
+        Path toDir = Files.createSymbolicLink(dir.resolve("link-to-dir"), dir), toModel = Files.createSymbolicLink(dir.resolve("link-to-model"), model);
+        refused("would overwrite --policy", "dpo", "--policy", model.toString(), "--out", toDir.toString());
+        refused("would overwrite --policy", "ppo", "--policy", toModel.toString(), "--out", dir.toString());
+        refused("would overwrite --policy", "dpo", "--policy", model.toString(), "--out", toModel.resolve("new-run").getParent().toString());
+        assertThat(Files.exists(model.resolve("model.safetensors"))).as("the input untouched").isTrue();
     }
 
     @Test
