@@ -124,7 +124,15 @@ public final class RunLoop {
         TrainingCheckpoint.Resumed resumed = out == null ? new TrainingCheckpoint.Resumed(0, null) : TrainingCheckpoint.resume(out, trainer.parts(), o.settings());
         int start = resumed.step();
         if (start > o.steps()) throw new AnchorException(out + "/checkpoint is at step " + start + ", past --steps " + o.steps());
-        if (resumed.state() != null) trainer.restore(resumed.state());
+        if (resumed.state() != null) {
+            try {
+                trainer.restore(resumed.state());
+            } catch (RuntimeException e) {   // a field the trainer needs is missing or of the wrong kind
+                if (e instanceof AnchorException) throw e;
+                throw new AnchorException(out.resolve(TrainingCheckpoint.DIR) + "/" + TrainingCheckpoint.STATE + " is damaged (its trainer state: "
+                        + e.getClass().getSimpleName() + "); delete the checkpoint or give a new --out", e);
+            }
+        }
         if (start > 0 && o.log() != null) {
             o.log().printf("anchor: resumed from %s/%s at step %d%n", out, TrainingCheckpoint.DIR, start);
             o.log().flush();

@@ -112,7 +112,7 @@ public final class TrainingCheckpoint {
         if (cp == null) return new Resumed(0, null);
         if (!cp.getFileName().toString().equals(DIR)) cp = promote(out, cp);
         try {
-            JsonNode saved = JSON.readTree(cp.resolve(STATE).toFile());
+            JsonNode saved = readState(cp);
             if (settings != null && saved.has("settings")) {
                 String diff = difference(saved.get("settings"), JSON.readTree(settings.toString()));
                 if (diff != null) {
@@ -122,13 +122,49 @@ public final class TrainingCheckpoint {
             }
             for (var e : parts.models().entrySet()) {
                 var w = HfCheckpoint.load(cp.resolve(e.getKey()));
-                w.tensors().forEach((k, t) -> e.getValue().parameters().get(k).assign(Nd4j.create(t.data(), t.shape(), 'c')));
+                var params = e.getValue().parameters();
+                w.tensors().forEach((k, t) -> {
+                    var p = params.get(k);
+                    if (p == null || !java.util.Arrays.equals(p.shape(), t.shape())) {
+                        throw new AnchorException(out.resolve(DIR).resolve(e.getKey()) + " does not fit this run's model (" + k + ": "
+                                + (p == null ? "no such parameter" : java.util.Arrays.toString(t.shape()) + " saved, " + java.util.Arrays.toString(p.shape()) + " now")
+                                + "); give a new --out");
+                    }
+                    p.assign(Nd4j.create(t.data(), t.shape(), 'c'));
+                });
             }
             for (var e : parts.optimizers().entrySet()) e.getValue().load(cp.resolve(e.getKey() + ".safetensors"));
-            return new Resumed(saved.path("step").asInt(), saved.get("state") instanceof ObjectNode s ? s : null);
+            return new Resumed(saved.get("step").asInt(), saved.get("state") instanceof ObjectNode s ? s : null);
         } catch (IOException e) {
-            throw new AnchorException("cannot resume from " + cp + ": " + e.getMessage(), e);
+            throw new AnchorException("cannot resume from " + cp + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * {@code trainer_state.json}, every field checked: a JSON object whose {@code step} is a whole number &gt;= 0 and
+     * whose {@code settings} and {@code state}, where present, are objects. A damaged file is a one-line error naming it.
+     */
+    static JsonNode readState(Path cp) {
+        Path file = cp.resolve(STATE);
+        JsonNode saved;
+        try {
+            saved = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new AnchorException(file + " is damaged (not JSON: " + firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + "); delete the checkpoint or give a new --out", e);
+        }
+        String bad = saved == null || !saved.isObject() ? "not a JSON object"
+                : !saved.path("step").canConvertToInt() || !saved.path("step").isIntegralNumber() ? "\"step\" is not a whole number"
+                : saved.get("step").asInt() < 0 ? "\"step\" is " + saved.get("step").asInt() + ", below 0"
+                : saved.has("settings") && !saved.get("settings").isObject() ? "\"settings\" is not an object"
+                : saved.has("state") && !saved.get("state").isObject() ? "\"state\" is not an object" : null;
+        if (bad != null) throw new AnchorException(file + " is damaged (" + bad + "); delete the checkpoint or give a new --out");
+        return saved;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     /** The first setting (in the saved order, then new ones) whose value differs, as "beta: 0.1 then, 0.2 now"; null if none. */

@@ -177,4 +177,26 @@ class RunLoopTest {
         assertThat(b2.opt.steps()).isEqualTo(2);
         assertThat(a2.opt.steps()).isEqualTo(1);
     }
+
+    @Test
+    void aDamagedTrainerStateIsAOneLineErrorNamingTheFile() throws Exception {
+        Path out = dir.resolve("a");
+        RunLoop.run(new Toy(-1, false), options(out, 2, 0.1));
+        Path state = out.resolve("checkpoint/trainer_state.json");
+        String good = Files.readString(state);
+        for (String[] c : new String[][]{
+                {good.replaceFirst("\"step\":2", "\"step\":-3"), "\"step\" is -3, below 0"},
+                {good.replaceFirst("\"step\":2", "\"step\":\"two\""), "\"step\" is not a whole number"},
+                {good.replaceFirst("\"step\":2", "\"step\":2.5"), "\"step\" is not a whole number"},
+                {good.substring(0, good.length() / 2), "is damaged (not JSON"},
+                {"[1, 2]", "not a JSON object"},
+                {good.replaceFirst("\"counter\":2", "\"other\":2"), "its trainer state"}}) {
+            Files.writeString(state, c[0]);
+            assertThatThrownBy(() -> RunLoop.run(new Toy(-1, false), options(out, 4, 0.1)))
+                    .as(c[0]).isInstanceOf(AnchorException.class).hasMessageContaining(state.toString()).hasMessageContaining(c[1])
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        Files.writeString(state, good);
+        assertThat(RunLoop.run(new Toy(-1, false), options(out, 4, 0.1)).startStep()).as("the repaired file resumes").isEqualTo(2);
+    }
 }
