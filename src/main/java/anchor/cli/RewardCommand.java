@@ -110,9 +110,19 @@ final class RewardCommand implements Runnable {
             List<PreferencePair> pairs = data == null ? World.heldOutPairs() : Common.preferences(data, spec.commandLine().getErr());
             RewardReport.Report r = RewardReport.of(rm, pairs, samples, seed);
             var o = spec.commandLine().getOut();
-            o.printf(java.util.Locale.ROOT, "accuracy on %d held-out pairs: %.3f (the gold reward on the same pairs: %.3f); correlation with gold on %d SFT samples: %.3f%n",
-                    r.pairs(), r.accuracy(), r.goldAccuracy(), r.samples(), r.goldCorrelation());
-            if (common.json) Common.printJson(o, Map.of("accuracy", r.accuracy(), "gold_accuracy", r.goldAccuracy(), "gold_correlation", r.goldCorrelation()));
+            String noGold = "not available: the pairs carry no gold rewards", flat = "not defined: the samples' scores or gold rewards are all equal";
+            o.printf(java.util.Locale.ROOT, "accuracy on %d held-out pairs: %.3f (the gold reward on the same pairs: %s); correlation with gold on %d SFT samples: %s%n",
+                    r.pairs(), r.accuracy(), Double.isNaN(r.goldAccuracy()) ? noGold : String.format(java.util.Locale.ROOT, "%.3f", r.goldAccuracy()),
+                    r.samples(), Double.isNaN(r.goldCorrelation()) ? flat : String.format(java.util.Locale.ROOT, "%.3f", r.goldCorrelation()));
+            if (common.json) {
+                Map<String, Object> j = new java.util.LinkedHashMap<>();
+                j.put("accuracy", r.accuracy());
+                j.put("gold_accuracy", Double.isNaN(r.goldAccuracy()) ? null : r.goldAccuracy());
+                if (Double.isNaN(r.goldAccuracy())) j.put("gold_accuracy_reason", noGold);
+                j.put("gold_correlation", Double.isNaN(r.goldCorrelation()) ? null : r.goldCorrelation());
+                if (Double.isNaN(r.goldCorrelation())) j.put("gold_correlation_reason", flat);
+                Common.printJson(o, j);
+            }
         }
     }
 

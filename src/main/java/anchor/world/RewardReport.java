@@ -21,14 +21,17 @@ public final class RewardReport {
     private RewardReport() {
     }
 
+    /**
+     * @param goldAccuracy    NaN when the pairs carry no gold rewards (a file without {@code chosen_gold}/{@code rejected_gold})
+     * @param goldCorrelation NaN when it is not defined: the samples' scores, or their gold rewards, are all equal
+     */
     public record Report(int pairs, double accuracy, double goldAccuracy, int samples, double goldCorrelation) {
     }
 
     public static Report of(Gpt2Model reward, List<PreferencePair> heldOut, int samples, long seed) {
         Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
         double accuracy = RewardTrainer.accuracy(reward, PairBatches.tokenize(heldOut, tok, true, reward.config().nPositions()), 32);
-        double gold = 0;
-        for (PreferencePair p : heldOut) gold += p.chosenGold() > p.rejectedGold() ? 1 : p.chosenGold() == p.rejectedGold() ? 0.5 : 0;
+
         List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, samples);
         Gpt2Model sft = Gpt2Model.frozen(World.sftWeights());
         List<String> responses = PreferenceData.sample(sft, prompts, seed);
@@ -38,9 +41,20 @@ public final class RewardReport {
             seqs.add(PromptResponse.ids(PreferenceData.promptIds(prompts.get(i)), tok.encode(responses.get(i)), true));
             goldScores[i] = GoldReward.of(responses.get(i));
         }
-        return new Report(heldOut.size(), accuracy, gold / heldOut.size(), samples, pearson(RewardModel.scores(reward, seqs, 32), goldScores));
+        return new Report(heldOut.size(), accuracy, goldAccuracy(heldOut), samples, pearson(RewardModel.scores(reward, seqs, 32), goldScores));
     }
 
+    /** How often the gold reward ranks the pairs as labelled (a tie counts ½); NaN when a pair has no gold reward. */
+    static double goldAccuracy(List<PreferencePair> pairs) {
+        double right = 0;
+        for (PreferencePair p : pairs) {
+            if (Double.isNaN(p.chosenGold()) || Double.isNaN(p.rejectedGold())) return Double.NaN;   // not known: never counted as 0
+            right += p.chosenGold() > p.rejectedGold() ? 1 : p.chosenGold() == p.rejectedGold() ? 0.5 : 0;
+        }
+        return right / pairs.size();
+    }
+
+    /** Pearson's r; NaN when either side is constant (r is not defined there). */
     static double pearson(double[] x, double[] y) {
         double mx = 0, my = 0;
         for (int i = 0; i < x.length; i++) {
@@ -53,6 +67,6 @@ public final class RewardReport {
             sxx += (x[i] - mx) * (x[i] - mx);
             syy += (y[i] - my) * (y[i] - my);
         }
-        return sxy / Math.sqrt(sxx * syy);
+        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Double.NaN;   // a constant has no correlation
     }
 }
