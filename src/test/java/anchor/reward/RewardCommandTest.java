@@ -26,7 +26,7 @@ class RewardCommandTest {
     void trainEvalAndScoreATinyRewardModel() throws Exception {
         Path trunk = dir.resolve("trunk"), data = dir.resolve("pairs.jsonl"), out = dir.resolve("run");
         HfCheckpoint.save(TestModels.allRandom(C, 3), trunk, DType.F32);
-        anchor.data.PreferenceJsonl.write(RewardTest.DATA, data);
+        anchor.data.PreferenceJsonl.write(pairs(32), data);
         String[] train = {"reward", "train", "--json", "--init", trunk.toString(), "--data", data.toString(), "--steps", "4", "--batch", "2",
                 "--save-every", "2", "--no-progress", "--out", out.toString()};
         Cli.Result r = Cli.run(train);
@@ -47,6 +47,29 @@ class RewardCommandTest {
         assertThat(eval.code()).as(eval.err()).isZero();
         assertThat(eval.json().get("accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(eval.json().get("gold_correlation").asDouble()).isBetween(-1.0, 1.0);
+    }
+
+    /** RewardTest's three pairs, then pairs with distinct prompts up to {@code prompts} in all (the normalisation needs 32). */
+    static java.util.List<anchor.data.PreferencePair> pairs(int prompts) {
+        var out = new java.util.ArrayList<>(RewardTest.DATA);
+        for (int i = out.size(); i < prompts; i++) out.add(new anchor.data.PreferencePair("The cat number " + i + " waits.", " A kind cat smiles.", " A cruel cat bites."));
+        return out;
+    }
+
+    @Test
+    void tooFewDistinctPromptsToNormaliseAreRefusedBeforeAnyTraining() throws Exception {
+        Path trunk = dir.resolve("trunk"), data = dir.resolve("few.jsonl"), out = dir.resolve("few-run");
+        HfCheckpoint.save(TestModels.allRandom(C, 3), trunk, DType.F32);
+        var one = new java.util.ArrayList<anchor.data.PreferencePair>();
+        for (int i = 0; i < 40; i++) one.add(new anchor.data.PreferencePair("The dog sings.", " A kind cat smiles " + i + ".", " A cruel cat bites."));
+        anchor.data.PreferenceJsonl.write(one, data);
+        Cli.Result r = Cli.run("reward", "train", "--init", trunk.toString(), "--data", data.toString(), "--steps", "2", "--batch", "2", "--no-progress", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("the data has 1 distinct prompt;").contains("needs at least 32").doesNotContain("Exception");
+        assertThat(out).as("nothing written: refused before the run directory is touched").doesNotExist();
+        anchor.data.PreferenceJsonl.write(pairs(31), data);
+        assertThat(Cli.run("reward", "train", "--init", trunk.toString(), "--data", data.toString(), "--steps", "2", "--no-progress", "--out", out.toString()).err())
+                .contains("the data has 31 distinct prompts;");
     }
 
     @Test
