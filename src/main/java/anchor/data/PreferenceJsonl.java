@@ -42,11 +42,7 @@ public final class PreferenceJsonl {
      * lines missing a field or with an empty response are reported the same way.
      */
     public static List<PreferencePair> read(Path file) {
-        try {
-            return parse(Files.readAllLines(file), file.toString());
-        } catch (IOException e) {
-            throw new AnchorException("cannot read " + file + ": " + e.getMessage());
-        }
+        return parse(Utf8Lines.read(file), file.toString());
     }
 
     /** The pairs in {@code lines}, read from {@code source} (named in errors). */

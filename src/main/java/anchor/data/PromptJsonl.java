@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +15,7 @@ public final class PromptJsonl {
     }
 
     public static List<String> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new AnchorException("cannot read " + file + ": " + e.getMessage());
-        }
+        List<String> lines = Utf8Lines.read(file);
         ObjectMapper json = new ObjectMapper();
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
