@@ -62,6 +62,31 @@ class Common {
         }
     }
 
+    /**
+     * Refuses a directory given for a language-model role (a policy, a reference) that holds a reward or value model —
+     * Hugging Face's {@code GPT2ForSequenceClassification}, a scalar head over the trunk — naming the flag and what the
+     * directory holds. Read from {@code config.json} alone, before any weights; null inputs are skipped, and a directory
+     * without a readable config is left to the loader's own error.
+     */
+    static void refuseNonLanguageModels(String... flagAndDir) {
+        for (int i = 0; i + 1 < flagAndDir.length; i += 2) {
+            if (flagAndDir[i + 1] == null) continue;
+            Path config = Path.of(flagAndDir[i + 1]).resolve("config.json");
+            com.fasterxml.jackson.databind.JsonNode arch;
+            try {
+                arch = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).path("architectures");
+            } catch (java.io.IOException e) {
+                continue;
+            }
+            for (var a : arch) {
+                if (a.asText().endsWith("ForSequenceClassification")) {
+                    throw new AnchorException(flagAndDir[i] + " " + flagAndDir[i + 1] + " holds a reward or value model (" + a.asText()
+                            + ": a scalar head, not a language model); give a language model's directory (a policy, an SFT model)");
+                }
+            }
+        }
+    }
+
     static String str(Path p) {
         return p == null ? null : p.toString();
     }

@@ -70,6 +70,7 @@ final class DpoCommand implements Runnable {
         var err = spec.commandLine().getErr();
         if (steps != null && epochs != null) throw new AnchorException("give --steps or --epochs, not both");
         Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         if (data == null) err.println("anchor: --data not given: using the world's preference data");
         List<PreferencePair> pairs = data == null ? World.trainPairs() : Common.preferences(data, err);
         int n = steps != null ? steps : epochs != null ? DpoSettings.stepsForEpochs(epochs, pairs.size(), batch, gradAccum) : 100;

@@ -58,6 +58,7 @@ final class DpoLossCommand implements Runnable {
         DpoLoss.Variant variant = DpoLoss.Variant.parse(loss);
         Gpt2Tokenizer tok = Gpt2Tokenizer.forModel(policyDir);
         int[] p = ids(promptIds, prompt, tok, "prompt"), c = ids(chosenIds, chosen, tok, "chosen"), r = ids(rejectedIds, rejected, tok, "rejected");
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
         LanguageModel reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
         PreferenceBatch b = PreferenceBatch.of(p, c, r, !noEos, policy.config().nPositions());

@@ -43,6 +43,7 @@ final class KlCommand implements Runnable {
         int[] seq = text != null ? Gpt2Tokenizer.forModel(policyDir).encode(text) : Common.parseIds(ids, "--ids");
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
         var err = spec.commandLine().getErr();
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
         Gpt2Model reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
         if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {

@@ -119,6 +119,7 @@ final class PpoCommand implements Runnable {
         var err = spec.commandLine().getErr();
         Common.refuseOutOverInputs(out, "--policy", Common.str(policyDir), "--reference", Common.str(referenceDir),
                 "--reward-model", Common.str(rewardDir), "--value-model", shared() ? null : valueModel);
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.equals("k1") && !est.equals("k3")) throw new AnchorException("unknown --kl-estimator '" + estimator + "' (k1 or k3)");
         PpoSettings s = PpoSettings.DEFAULTS.withSteps(steps).withBatch(batch).withPpoEpochs(ppoEpochs).withMiniBatches(miniBatches).withLr(lr)

@@ -59,6 +59,7 @@ final class PpoExplainCommand implements Runnable {
                 missingEosPenalty == null ? Double.NaN : missingEosPenalty);
         int[] prompt = Common.parseIds(promptIds, "--prompt-ids"), response = Common.parseIds(responseIds, "--response-ids");
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)).withoutScoreHead());
         var reference = anchor.reference.ReferenceModel.create(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead(),
                 anchor.reference.ReferenceModel.Placement.FP32);

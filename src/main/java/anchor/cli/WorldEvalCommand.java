@@ -31,6 +31,7 @@ final class WorldEvalCommand implements Runnable {
     public void run() {
         if (prompts < 1) throw new anchor.AnchorException("--prompts must be >= 1, got " + prompts);
         var err = spec.commandLine().getErr();
+        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model sft = Gpt2Model.of(World.sftWeights());
         Gpt2Model policy = policyDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(policyDir));
         Gpt2Model reference = (referenceDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(referenceDir))).frozenCopy();

@@ -52,6 +52,21 @@ class OptionChecksTest {
     }
 
     @Test
+    void aRewardModelIsRefusedWhereALanguageModelIsNeeded() throws Exception {
+        Path rm = dir.resolve("rm");
+        var c = new anchor.gpt2.Gpt2Config(1, 2, 8, 64, anchor.gpt2.Gpt2Config.GPT2_VOCAB, 16, 1e-5, true, 0, 0, 0, 0.02);
+        anchor.checkpoint.HfCheckpoint.save(anchor.reward.RewardModel.init(anchor.testing.TestModels.allRandom(c, 3), 4), rm, anchor.safetensors.DType.F32);
+        String holds = "holds a reward or value model (GPT2ForSequenceClassification";
+        refused("--policy " + rm + " " + holds, "ppo", "--policy", rm.toString(), "--out", dir.resolve("o1").toString());
+        refused("--reference " + rm + " " + holds, "dpo", "--reference", rm.toString(), "--out", dir.resolve("o2").toString());
+        refused("--policy " + rm + " " + holds, "ppo-explain", "--policy", rm.toString(), "--reward-model", rm.toString(), "--value-model", rm.toString(),
+                "--prompt-ids", "1", "--response-ids", "2");
+        refused("--policy " + rm + " " + holds, "world", "eval", "--policy", rm.toString());
+        refused("--reference " + rm + " " + holds, "kl", "--reference", rm.toString(), "--ids", "1,2");
+        assertThat(dir.resolve("o1")).as("refused before the run directory is made").doesNotExist();
+    }
+
+    @Test
     void textStartingWithADashIsPointedAtDoubleDash() throws Exception {
         refused("put -- before it: anchor tokenize -- -x", "tokenize", "-x");
         Cli.Result r = Cli.run("tokenize", "--json", "--", "-x");
