@@ -76,6 +76,7 @@ final class ExperimentCommand implements Runnable {
             if (d != Math.rint(d)) throw new AnchorException("--seeds must be whole numbers, got " + seeds);
             return d.longValue();
         }).toList();
+        check();
         if (name.equals("no-kl") || name.equals("critic-free") || name.equals("ppo-options")) {
             ppoArms(seedList);
             return;
@@ -123,6 +124,27 @@ final class ExperimentCommand implements Runnable {
         printTable(name, minutes, rows);
     }
 
+    /** Every option and value checked, and --out written to, before the first arm trains ({@link ExperimentChecks}). */
+    private void check() {
+        ExperimentChecks.optionsTaken(name, spec.commandLine().getParseResult());
+        ExperimentChecks.positive("--lr", lr);
+        ExperimentChecks.positive("--beta", beta);
+        if (betas != null) ExperimentChecks.betas("--betas", doubles(betas, null), name.equals("no-kl"));
+        if (ppoBetas != null) ExperimentChecks.betas("--ppo-betas", doubles(ppoBetas, null), true);
+        if (dpoBetas != null) ExperimentChecks.betas("--dpo-betas", doubles(dpoBetas, null), false);
+        ExperimentChecks.atLeast("--steps", steps, 1);
+        ExperimentChecks.atLeast("--ppo-steps", ppoSteps, 1);
+        ExperimentChecks.atLeast("--batch", batch, 1);
+        ExperimentChecks.atLeast("--prompts", prompts, 1);
+        ExperimentChecks.atLeast("--eval-every", evalEvery, 1);
+        if (name.equals("critic-free")) {
+            ExperimentChecks.atLeast("--group-size", groupSize, 2);
+            int b = batch != null ? batch : NoKl.Plan.defaults(List.of(0L)).ppo().batch();
+            if (b % groupSize != 0) throw new AnchorException("--batch (" + b + ") must be a multiple of --group-size (" + groupSize + ")");
+        }
+        ExperimentChecks.writable(out);
+    }
+
     /** Document 1's failure modes under PPO (no-kl), PPO beside GRPO and RLOO (critic-free), or chapter 6's options (ppo-options). */
     private void ppoArms(List<Long> seedList) {
         PrintWriter log = spec.commandLine().getErr();
@@ -131,10 +153,7 @@ final class ExperimentCommand implements Runnable {
         var ppo = d.ppo().withLr(lr).withEvalEvery(evalEvery).withSteps(steps != null ? steps : options ? 30 : d.ppo().steps());
         if (batch != null) ppo = ppo.withBatch(batch);
         List<NoKl.Arm> arms = options ? NoKl.OPTION_ARMS : d.arms();
-        if (betas != null) {
-            if (options) throw new AnchorException("ppo-options runs at TRL's β = 0.05; --betas is for no-kl");
-            arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();
-        }
+        if (betas != null) arms = doubles(betas, null).stream().map(NoKl.Arm::fixed).toList();     // no-kl only (ExperimentChecks)
         var plan = new NoKl.Plan(ppo, arms, seedList, prompts == null ? d.evalPrompts() : prompts);
         long t0 = System.nanoTime();
         var experiment = switch (name) {

@@ -60,11 +60,32 @@ class ExperimentCommandTest {
                 {"experiment", "ppo-options", "--betas", "0.1"}};
         String[] expected = {"unknown experiment 'stronger'", "not a comma-separated list of numbers", "--reference-steps takes two numbers", "--pairs must be >= 0",
                 "not a comma-separated list of numbers", "--seeds must be whole numbers", "frontier: --pairs must be 0", "--evaluations must be between 1 and",
-                "not a comma-separated list of numbers: '1,y'", "--betas is for no-kl"};
+                "not a comma-separated list of numbers: '1,y'", "experiment ppo-options does not take --betas"};
         for (int i = 0; i < cases.length; i++) {
             Cli.Result r = Cli.run(cases[i]);
             assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
             assertThat(r.err()).contains(expected[i]).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void everyOptionAndValueIsCheckedBeforeTheFirstArm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        String[][] cases = {
+                {"experiment", "no-kl", "--samples", "3"}, {"experiment", "frontier", "--betas", "abc"},
+                {"experiment", "beta-sweep", "--betas", "0.1,-1"}, {"experiment", "beta-sweep", "--betas", "NaN"},
+                {"experiment", "critic-free", "--group-size", "1"}, {"experiment", "critic-free", "--group-size", "3"},
+                {"experiment", "beta-sweep", "--lr", "NaN"}, {"experiment", "iterative", "--beta", "0"},
+                {"experiment", "beta-sweep", "--out", file.resolve("sub").toString()}};
+        String[] expected = {"experiment no-kl does not take --samples (it takes", "experiment frontier does not take --betas",
+                "--betas must be finite numbers > 0, got -1.0", "--betas must be finite numbers > 0, got NaN",
+                "--group-size must be >= 2", "--batch (16) must be a multiple of --group-size (3)",
+                "--lr must be a finite number > 0, got NaN", "--beta must be a finite number > 0", "is a file, not a directory"};
+        for (int i = 0; i < cases.length; i++) {
+            Cli.Result r = Cli.run(cases[i]);
+            assertThat(r.code()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", cases[i])).contains(expected[i]).doesNotContain("\tat ")
+                    .as("refused before the first arm: nothing trained").doesNotContain(": β = ").doesNotContain("took");
         }
     }
 }
