@@ -60,12 +60,19 @@ public final class Main implements Runnable {
             code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             if (verbose) e.printStackTrace(err);
-            err.println("anchor: error: out of memory (" + e.getMessage() + "); use a smaller --batch, or raise the limits in "
-                    + "ANCHOR_JAVA_OPTS (-Xmx…, -Dorg.bytedeco.javacpp.maxphysicalbytes=…)");
-            code = 3;
+            code = outOfMemory(e, json, out, err);
         }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Out of memory: one line on stderr, and with {@code --json} the {@code {"error": …}} every failure ends with; exit 3. */
+    static int outOfMemory(OutOfMemoryError e, boolean json, PrintWriter out, PrintWriter err) {
+        String message = "out of memory (" + e.getMessage() + "); use a smaller --batch, or raise the limits in "
+                + "ANCHOR_JAVA_OPTS (-Xmx…, -Dorg.bytedeco.javacpp.maxphysicalbytes=…)";
+        err.println("anchor: error: " + message);
+        if (json) Common.printJson(out, java.util.Map.of("error", message));
+        return 3;
     }
 }

@@ -154,4 +154,14 @@ class CliTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown estimator 'k9'");
     }
+
+    @Test
+    void outOfMemoryIsOneLineAndWithJsonAnErrorObject() throws Exception {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        int code = Main.outOfMemory(new OutOfMemoryError("Java heap space"), true, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString().strip()).startsWith("anchor: error: out of memory (Java heap space); use a smaller --batch").doesNotContain("\n");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).get("error").asText()).startsWith("out of memory");
+    }
 }
