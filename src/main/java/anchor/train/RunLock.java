@@ -32,6 +32,20 @@ public final class RunLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /** The directory is locked by another run (its pid, where known: "" otherwise). */
+    public static final class InUse extends AnchorException {
+        private final String owner;
+
+        InUse(Path out, String owner) {
+            super(out + " is in use by another anchor run" + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish or choose another --out");
+            this.owner = owner;
+        }
+
+        public String owner() {
+            return owner;
+        }
+    }
+
     public static synchronized RunLock acquire(Path out) {
         Path key = out.toAbsolutePath().normalize();
         try {
@@ -56,8 +70,7 @@ public final class RunLock implements AutoCloseable {
             if (lock == null) {
                 String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
                 ch.close();
-                throw new AnchorException(out + " is in use by another anchor run" + (owner.isEmpty() ? "" : " (pid " + owner + ")")
-                        + "; wait for it to finish or choose another --out");
+                throw new InUse(out, owner);
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);

@@ -33,7 +33,12 @@ public final class WorldRewardModel {
         var all = World.trainPairs();
         var data = pairs == 0 ? all : all.subList(0, Math.min(pairs, all.size()));
         var in = new RewardRun.Inputs(World.sftWeights(), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, Gpt2Tokenizer.gpt2());
-        RewardRun.train(in, SETTINGS, dir, 50, false, log);
+        try {
+            RewardRun.train(in, SETTINGS, dir, 50, false, log);
+        } catch (anchor.train.RunLock.InUse e) {        // the shared cache, not the user's --out, is what is busy
+            throw new anchor.AnchorException("the world's reward model is being trained into " + dir + " by another anchor run"
+                    + (e.owner().isEmpty() ? "" : " (pid " + e.owner() + ")") + "; wait for it to finish, then run this again (it will use that model)");
+        }
         return model;
     }
 }
