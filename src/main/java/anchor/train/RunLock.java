@@ -58,7 +58,8 @@ public final class RunLock implements AutoCloseable {
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new AnchorException("cannot write into the run directory " + out + (e instanceof AccessDeniedException ? ": permission denied" : ": " + e.getMessage()));
+            throw new AnchorException("cannot write into the run directory " + out + (readOnlyStore(key) ? ": it is on a read-only file system"
+                    : e instanceof AccessDeniedException ? ": permission denied" : ": " + e.getMessage()));
         }
         try {
             FileLock lock;
@@ -91,10 +92,19 @@ public final class RunLock implements AutoCloseable {
         for (Path p = dir; p != null; p = p.getParent()) {
             if (!Files.exists(p)) continue;
             if (!Files.isDirectory(p)) return p + " is a file, not a directory";
+            if (readOnlyStore(p)) return p + " is on a read-only file system";
             if (!Files.isWritable(p)) return "permission denied in " + p;
             break;
         }
         return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+    }
+
+    private static boolean readOnlyStore(Path p) {
+        try {
+            return Files.getFileStore(p).isReadOnly();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
