@@ -72,8 +72,12 @@ public final class MutationTable {
                 continue;
             }
             int n = ex != null ? ex.mutants : full.mutants;
+            List<String> before = kept == null ? null : cells(kept);                           // a column not re-measured keeps its value
+            boolean sameMutants = before != null && before.get(1).equals(Integer.toString(n));
             sb.append(String.format(Locale.ROOT, "| **%s** %s | %d | %s | %s | %s |%n", e.id(), e.title(), n,
-                    ex == null ? "not measured" : ex.percent(), full == null ? "not measured" : full.percent(), wholeCell(ex, whole)));
+                    ex != null ? ex.percent() : sameMutants ? before.get(2) : "not measured",
+                    full != null ? full.percent() : sameMutants ? before.get(3) : "not measured",
+                    whole != null || !sameMutants ? wholeCell(ex, whole) : before.get(4)));
             if (ex != null) for (Mutant m : ex.survivors) {
                 notes.append(String.format(Locale.ROOT, "- %s: %s.%s line %d, %s (%s)%n", e.id(), simple(m.className), m.method, m.line, m.description, m.mutator));
             }
@@ -89,8 +93,7 @@ public final class MutationTable {
     static String previousRow(String previous, Exercise e) {
         for (String line : previous.lines().toList()) {
             if (!line.startsWith("| **" + e.id() + "** ")) continue;
-            List<String> cells = new ArrayList<>(List.of(line.substring(1, line.length() - 1).split("\\|", -1)));
-            cells.replaceAll(String::strip);
+            List<String> cells = cells(line);
             if (cells.size() < 4) return null;
             cells.set(0, "**" + e.id() + "** " + e.title());
             if (cells.size() == 4) {
@@ -100,6 +103,13 @@ public final class MutationTable {
             return "| " + String.join(" | ", cells) + " |";
         }
         return null;
+    }
+
+    /** A Markdown table row's cells, stripped. */
+    private static List<String> cells(String row) {
+        List<String> cells = new ArrayList<>(List.of(row.substring(1, row.length() - 1).split("\\|", -1)));
+        cells.replaceAll(String::strip);
+        return cells;
     }
 
     private static final Pattern FRACTION = Pattern.compile("(\\d+)/(\\d+)");

@@ -39,6 +39,7 @@ class NamedBugsTest {
             2.2 | if (mask[b][t] == 0) continue; | if (batch.mask()[b][t + 1] == 0) continue; | a mask from the target token only (left padding)
             2.6 | sum += Math.exp((logits[offset + k] - max) / temperature); | sum += Math.exp(logits[offset + k] - max); | the normaliser not divided by T
             2.6 | return (logits[offset + target] - max) / temperature - Math.log(sum); | return logits[offset + target] - max - Math.log(sum); | the target logit not divided by T
+            2.6 | return -(Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)))); | return Math.log(1 / (1 + Math.exp(-x))); | log σ as a log of σ (−∞ at x = −800, 0 at x = 40)
             6.5 | double d = chosen - rejected - margin | double d = chosen - rejected + margin | the margin added instead of subtracted
             """)
     void theExerciseTestsCatchIt(String id, String solutionText, String buggyText, String bug) {
