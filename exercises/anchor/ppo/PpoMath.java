@@ -4,7 +4,7 @@ import anchor.AnchorException;
 
 /**
  * EXERCISES 6.1 and 6.2 — the per-token arithmetic of a PPO update (chapters/06-ppo.md, "One PPO update"; document 1,
- * "The RLHF objective"). Tests: {@code PpoMathExerciseTest}.
+ * "Enter the Reference Model"). Tests: {@code PpoMathExerciseTest}.
  */
 public final class PpoMath {
     private PpoMath() {

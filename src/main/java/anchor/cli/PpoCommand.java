@@ -24,13 +24,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-@Command(name = "ppo", description = "Train a policy with PPO against a reward model, anchored by the per-token KL penalty (defaults: the world).")
+@Command(name = "ppo", showDefaultValues = true, description = "Train a policy with PPO against a reward model, anchored by the per-token KL penalty (defaults: the world).")
 final class PpoCommand implements Runnable {
     @Mixin
     Common common;
     @Option(names = "--algorithm", defaultValue = "ppo", description = "ppo (a value model, GAE), grpo or rloo (no value model: --group-size responses per prompt are the baseline; chapters/06-ppo.md).")
     String algorithm;
-    @Option(names = "--group-size", defaultValue = "4", description = "grpo, rloo: responses per prompt (default ${DEFAULT-VALUE}); --batch must be a multiple.")
+    @Option(names = "--group-size", defaultValue = "4", description = "grpo, rloo: responses per prompt; --batch must be a multiple.")
     int groupSize;
     @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
     Path policyDir;
@@ -38,7 +38,7 @@ final class PpoCommand implements Runnable {
     Path referenceDir;
     @Option(names = "--reference-dtype", defaultValue = "fp32", description = "fp32, fp16 (half-precision storage) or cpu (plain-Java float64 forward) for the frozen reference (document 1, \"The Memory Problem\").")
     String referenceDtype;
-    @Option(names = "--kl-every", defaultValue = "1", paramLabel = "N", description = "Run the reference every N updates and hold the last mean per-token KL in between (document 1's option 3; default ${DEFAULT-VALUE}: every update).")
+    @Option(names = "--kl-every", defaultValue = "1", paramLabel = "N", description = "Run the reference every N updates and hold the last mean per-token KL in between (document 1's option 3; 1: every update).")
     int klEvery;
     @Option(names = "--eval-every", paramLabel = "N", description = "Sample the evaluation prompts every N updates: eval/gold, eval/well_formed (grammatical), eval/kl, eval/distinct_2, eval/length (default: 10 with evaluation prompts, else 0 = never).")
     Integer evalEvery;
@@ -50,7 +50,7 @@ final class PpoCommand implements Runnable {
     String valueModel;
     @Option(names = "--prompts", paramLabel = "FILE.jsonl", description = "JSONL with a \"prompt\" field per line (default: the world's 512 training prompts).")
     Path promptsFile;
-    @Option(names = "--steps", defaultValue = "50", description = "PPO updates (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "50", description = "PPO updates.")
     int steps;
     @Option(names = "--batch", defaultValue = "16", description = "Rollouts per update.")
     int batch;

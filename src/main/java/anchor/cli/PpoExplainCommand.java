@@ -30,7 +30,7 @@ final class PpoExplainCommand implements Runnable {
     Path referenceDir;
     @Option(names = "--reward-model", required = true, paramLabel = "DIR", description = "A GPT2ForSequenceClassification directory (anchor reward train).")
     Path rewardDir;
-    @Option(names = "--value-model", required = true, paramLabel = "DIR", description = "A GPT2ForSequenceClassification directory (TRL's default: the reward model).")
+    @Option(names = "--value-model", required = true, paramLabel = "DIR", description = "Required: a GPT2ForSequenceClassification directory — a PPO run's out/value, or the reward model itself (where a run's value model starts by default).")
     Path valueDir;
     @Option(names = "--prompt-ids", required = true, description = "Prompt token ids, comma-separated.")
     String promptIds;
@@ -40,13 +40,13 @@ final class PpoExplainCommand implements Runnable {
     double klCoef;
     @Option(names = "--kl-estimator", defaultValue = "k1", description = "k1 or k3 (default ${DEFAULT-VALUE}).")
     String estimator;
-    @Option(names = "--gamma", defaultValue = "1.0")
+    @Option(names = "--gamma", defaultValue = "1.0", description = "GAE's discount γ (default ${DEFAULT-VALUE}).")
     double gamma;
-    @Option(names = "--lam", defaultValue = "0.95")
+    @Option(names = "--lam", defaultValue = "0.95", description = "GAE's λ (default ${DEFAULT-VALUE}).")
     double lam;
-    @Option(names = "--temperature", defaultValue = "0.7", description = "Log-probs from logits / T (TRL's default 0.7).")
+    @Option(names = "--temperature", defaultValue = "0.7", description = "Log-probs from logits / T (default ${DEFAULT-VALUE}).")
     double temperature;
-    @Option(names = "--missing-eos-penalty", description = "Subtracted from the score when the response has no <|endoftext|>.")
+    @Option(names = "--missing-eos-penalty", description = "Subtracted from the score when the response has no <|endoftext|> (default: none).")
     Double missingEosPenalty;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
