@@ -21,7 +21,9 @@ import anchor.kl.KlEstimators;
  * @param cliprange         ε of the clipped surrogate (TRL: 0.2)
  * @param cliprangeValue    ε of the clipped value loss (TRL: 0.2)
  * @param vfCoef            weight of the value loss (TRL: 0.1)
- * @param maxGradNorm       global-norm clipping over policy and value together (TRL: 1.0; 0: off)
+ * @param maxGradNorm       global-norm clipping over policy and value together (0: off) — Anchor's own: TRL's
+ *                          PPOTrainer.train from v0.12 (trl/trainer/ppo_trainer.py; trl/experimental/ppo/ at v0.29.1)
+ *                          never clips, and legacy TRL ≤ v0.11 clips only with PPOConfig.max_grad_norm set (default None)
  * @param klEvery           run the reference every N updates and hold the last mean per-token KL in between
  *                          (document 1, "The Memory Problem", option 3); 1: every update, as TRL
  * @param evalEvery         sample the evaluation prompts every N updates (before the update) and log eval/*; 0: never

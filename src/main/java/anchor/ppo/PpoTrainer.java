@@ -168,7 +168,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             var gv = valuePass.scoreGradients(sw).byParameter();
             var gp = m.policy().gradients(tb, Loss.tokens(policyWeights, responses).withTemperature(s.temperature())).byParameter();
             checkLoss(sum);
-            Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(policyOpt, m.policy().parameters(), gp),   // one norm over both, as TRL's one optimizer
+            Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(policyOpt, m.policy().parameters(), gp),   // one norm over both (TRL's one optimizer holds both)
                     new Optimizer.Part(valueOpt, m.critic().parameters(), gv));
         }
         st.add(sum);
