@@ -21,12 +21,17 @@ public final class Seeds {
      */
     public static int[] batchIndices(int n, int batch, int step, long seed) {
         int[] idx = new int[batch];
+        java.util.List<Integer> order = null;
+        int orderEpoch = -1;
         for (int i = 0; i < batch; i++) {
             long k = (long) step * batch + i;
             int epoch = (int) (k / n);
-            java.util.List<Integer> order = new java.util.ArrayList<>();
-            for (int j = 0; j < n; j++) order.add(j);
-            java.util.Collections.shuffle(order, new java.util.Random(seed * 31 + epoch));
+            if (epoch != orderEpoch) {                      // a batch spans at most a few epochs: shuffle each once
+                order = new java.util.ArrayList<>();
+                for (int j = 0; j < n; j++) order.add(j);
+                java.util.Collections.shuffle(order, new java.util.Random(seed * 31 + epoch));
+                orderEpoch = epoch;
+            }
             idx[i] = order.get((int) (k % n));
         }
         return idx;

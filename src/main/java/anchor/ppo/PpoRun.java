@@ -55,11 +55,6 @@ public final class PpoRun {
         return in.reference().map(r -> r.weights().get()).orElse(policy);
     }
 
-    public static Outcome train(PpoInputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Path out, int saveEvery,
-                                boolean progress, PrintWriter log) {
-        return train(in, s, controller, estimator, null, out, saveEvery, progress, log);
-    }
-
     /** The three models of a critic-free run (GRPO, RLOO): the policy without any scalar head, the frozen reference and reward model; no value model. */
     public static PpoModels criticFreeModels(PpoInputs in) {
         Gpt2Weights start = in.policy().weights().get();
@@ -67,7 +62,7 @@ public final class PpoRun {
                 Gpt2Model.frozen(in.reward().weights().get()), in.normalization(), ValueModel.NONE);
     }
 
-    /** As above; with {@code group} given, {@link GroupTrainer} (GRPO or RLOO, no value model) instead of PPO. */
+    /** A whole run in {@code out}: PPO ({@link PpoTrainer}), or with {@code group} given {@link GroupTrainer} (GRPO or RLOO, no value model). */
     public static Outcome train(PpoInputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
         PpoModels models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched

@@ -91,9 +91,7 @@ public final class DriftRun implements RunLoop.Trainer {
         if (step < s.steps()) {
             TokenBatch batch = data.train(step);
             Gradients g = policy.gradients(batch, Loss.tokens(data.meanNllWeights(batch)));
-            Optimizer.clipGlobalNorm(g.byParameter(), 1.0);
-            opt.step(policy.parameters(), g.byParameter());
-            Optimizer.release(g.byParameter());
+            Optimizer.clippedUpdate(1.0, new Optimizer.Part(opt, policy.parameters(), g.byParameter()));
             row.put("loss", g.loss());
         }
         row.put("kl", klNow);

@@ -127,11 +127,9 @@ public final class RewardTrainer implements RunLoop.Trainer {
         }
         if (!Double.isFinite(loss)) throw new Diverged("reward-model loss became " + loss + " at step " + step);
         var g = model.gradients(rows.batch(), Loss.scores(weights)).byParameter();
-        double norm = Optimizer.clipGlobalNorm(g, s.maxGradNorm());
         double lr = s.lr() * (1 - (double) step / s.steps());
         opt.setLearningRate(lr);
-        opt.step(model.parameters(), g);
-        Optimizer.release(g);
+        double norm = Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(opt, model.parameters(), g));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("loss", loss);
         row.put("accuracy", acc);

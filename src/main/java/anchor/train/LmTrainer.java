@@ -94,11 +94,9 @@ public final class LmTrainer implements RunLoop.Trainer {
         Random dropoutRng = dropout ? new Random(Seeds.perStep(s.seed(), step)) : null;
         Gradients g = model.gradients(batch, Loss.tokens(meanNllWeights(batch)).withDropout(dropoutRng));
         if (!Double.isFinite(g.loss())) throw new Diverged("loss became " + g.loss() + " at step " + step);
-        double norm = Optimizer.clipGlobalNorm(g.byParameter(), s.maxGradNorm());
         double lr = schedule.lr(step);
         opt.setLearningRate(lr);
-        opt.step(model.parameters(), g.byParameter());
-        Optimizer.release(g.byParameter());
+        double norm = Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(opt, model.parameters(), g.byParameter()));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("loss", g.loss());
         row.put("lr", lr);

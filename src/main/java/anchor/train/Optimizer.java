@@ -49,14 +49,6 @@ public interface Optimizer {
         return norm;
     }
 
-    /** Scales all gradients so their global L2 norm is at most {@code maxNorm} (0 = off); returns the norm before. */
-    static double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
-        double norm = globalNorm(grads);
-        if (!Double.isFinite(norm)) throw new Diverged("gradient norm is " + norm + ": the loss is not finite");
-        clipToNorm(grads, norm, maxNorm);
-        return norm;
-    }
-
     /** The L2 norm of all gradients together. */
     static double globalNorm(Map<String, INDArray> grads) {
         double sq = 0;
