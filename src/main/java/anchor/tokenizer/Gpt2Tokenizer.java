@@ -37,6 +37,7 @@ public final class Gpt2Tokenizer {
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
     private final BpeMerge.PairRanks ranks;
+    private final int eotId;                                                 // -1: no <|endoftext|> in the vocabulary
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     /** A byte-level BPE vocabulary must hold the 256 one-byte symbols, or some text cannot be encoded at all. */
@@ -54,6 +55,7 @@ public final class Gpt2Tokenizer {
     private Gpt2Tokenizer(Map<String, Integer> vocab, BpeMerge.PairRanks ranks) {
         this.vocab = vocab;
         this.ranks = ranks;
+        this.eotId = vocab.getOrDefault(EOT, -1);
         int max = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
         idToToken = new String[max + 1];
         vocab.forEach((tok, id) -> idToToken[id] = tok);
@@ -106,19 +108,24 @@ public final class Gpt2Tokenizer {
     }
 
     public static Gpt2Tokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt) {
-        Map<String, Integer> vocab = checkByteSymbols(readVocab(vocabJson), vocabJson.toString());
+        Map<String, Integer> vocab = readVocab(vocabJson);
         List<String> merges;
         try {
             merges = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new AnchorException("cannot read " + mergesTxt + ": " + e.getMessage());
         }
-        return new Gpt2Tokenizer(vocab, mergeRanks(merges.stream().filter(l -> !l.startsWith("#version") && !l.isBlank()).toList(), mergesTxt.toString()));
+        return of(vocab, merges.stream().filter(l -> !l.startsWith("#version") && !l.isBlank()).toList(), vocabJson.toString());
+    }
+
+    /** A byte-level BPE tokenizer of {@code vocab} (token → id) and {@code merges} ("left right", in rank order). */
+    static Gpt2Tokenizer of(Map<String, Integer> vocab, List<String> merges, String where) {
+        return new Gpt2Tokenizer(checkByteSymbols(vocab, where), mergeRanks(merges, where));
     }
 
     public static Gpt2Tokenizer fromTokenizerJson(Path file) {
         try {
-            JsonNode model = new ObjectMapper().readTree(file.toFile()).path("model");
+            JsonNode root = new ObjectMapper().readTree(file.toFile()), model = root.path("model");
             if (!model.path("type").asText("BPE").equals("BPE")) throw new AnchorException(file + ": tokenizer model is not BPE");
             Map<String, Integer> vocab = new HashMap<>();
             model.path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
@@ -126,7 +133,10 @@ public final class Gpt2Tokenizer {
             model.path("merges").forEach(m -> merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText()));
             if (vocab.isEmpty()) throw new AnchorException(file + ": no BPE vocabulary under model.vocab");
             checkByteSymbols(vocab, file.toString());
-            vocab.putIfAbsent(EOT, EOT_ID);
+            root.path("added_tokens").forEach(t -> {                  // <|endoftext|> is a special token there
+                if (t.path("content").asText().equals(EOT)) vocab.putIfAbsent(EOT, t.path("id").asInt());
+            });
+            if (vocab.size() == EOT_ID) vocab.putIfAbsent(EOT, EOT_ID);     // GPT-2's, without its added_tokens
             return new Gpt2Tokenizer(vocab, mergeRanks(merges, file.toString()));
         } catch (IOException e) {
             throw new AnchorException("cannot read " + file + ": " + e.getMessage());
@@ -157,6 +167,11 @@ public final class Gpt2Tokenizer {
         return idToToken.length;
     }
 
+    /** The id of {@code <|endoftext|>} (50256 in GPT-2's vocabulary), or -1 if the vocabulary has none. */
+    public int eotId() {
+        return eotId;
+    }
+
     /** Token (byte-level string) → id, read-only. */
     Map<String, Integer> vocabulary() {
         return java.util.Collections.unmodifiableMap(vocab);
@@ -172,7 +187,8 @@ public final class Gpt2Tokenizer {
                 for (int id : encodePiece(ByteLevel.encode(piece.getBytes(StandardCharsets.UTF_8)))) ids.add(id);
             }
             if (at < 0) break;
-            ids.add(EOT_ID);
+            if (eotId < 0) throw new AnchorException("the text holds " + EOT + ", which this tokenizer's vocabulary does not have");
+            ids.add(eotId);
             from = at + EOT.length();
         }
         return ids.stream().mapToInt(Integer::intValue).toArray();

@@ -93,6 +93,22 @@ public final class Language {
         return String.join(" ", s);
     }
 
+    /**
+     * Every piece of text the language is made of, as GPT-2's pre-tokenizer cuts it: each word (and "is") bare,
+     * after a space, capitalised and both, and the period (bare and after a space) — what the world's vocabulary slice is cut to.
+     */
+    public static List<String> wordForms() {
+        List<String> out = new ArrayList<>();
+        List<String> words = new ArrayList<>(LEXICON.keySet());
+        words.add("is");
+        for (String w : words) {
+            String cap = Character.toUpperCase(w.charAt(0)) + w.substring(1);
+            out.addAll(List.of(w, " " + w, cap, " " + cap));
+        }
+        out.addAll(List.of(".", " ."));
+        return out;
+    }
+
     private static final String DET = "(?:the|a)";
     private static final Pattern SENTENCE;
 

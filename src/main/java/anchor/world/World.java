@@ -65,6 +65,14 @@ public final class World {
         return new TokenBatch(rows, mask);
     }
 
+    private static volatile anchor.tokenizer.VocabularySlice vocabulary;
+
+    /** GPT-2's vocabulary cut to the world's language ({@link Language#wordForms()}): still GPT-2's tokens on it. */
+    public static anchor.tokenizer.VocabularySlice vocabulary() {
+        if (vocabulary == null) vocabulary = anchor.tokenizer.VocabularySlice.of(Language.wordForms());
+        return vocabulary;
+    }
+
     /** The committed training split of the world's preference data. */
     public static java.util.List<PreferencePair> trainPairs() {
         return pairs("train.jsonl");
