@@ -14,7 +14,6 @@ import anchor.ppo.KlController;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
 import anchor.reward.RewardModel;
-import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.AdamW;
 import anchor.world.PreferenceData;
 import anchor.world.World;
@@ -49,7 +48,7 @@ public class WorldBenchmarks {
         public void setUp() {
             Gpt2Weights sft = HfCheckpoint.load(World.sftDirectory());
             DpoSettings s = DpoSettings.DEFAULTS.withSteps(1_000_000);
-            var pairs = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());
+            var pairs = PairBatches.tokenize(World.trainPairs(), World.tokenizer(), s.eos(), s.maxLength());
             trainer = new DpoTrainer(Gpt2Model.of(sft), () -> sft, new DpoReference.Resident(Gpt2Model.frozen(sft)), pairs, s, AdamW.standard(1e-4));
         }
     }

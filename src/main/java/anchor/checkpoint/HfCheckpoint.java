@@ -248,7 +248,7 @@ public final class HfCheckpoint {
      */
     private static void writeHubFiles(Path dir) {
         anchor.tokenizer.HfTokenizerFiles.writeGpt2(dir);
-        var gen = JSON.createObjectNode().put("_from_model_config", true).put("bos_token_id", 50256).put("eos_token_id", 50256);
+        var gen = JSON.createObjectNode().put("_from_model_config", true).put("bos_token_id", Gpt2Config.GPT2_VOCAB - 1).put("eos_token_id", Gpt2Config.GPT2_VOCAB - 1);
         try {
             Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(gen) + "\n");
         } catch (IOException e) {

@@ -82,7 +82,7 @@ final class DpoCommand implements Runnable {
         String policyId = policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString();
         var in = new DpoRun.Inputs(policyPath, policyId, referenceDir,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), pairs,
-                data == null ? "world" : data.toAbsolutePath().toString(), Gpt2Tokenizer.gpt2(), precompute, optimizer, lr);
+                data == null ? "world" : data.toAbsolutePath().toString(), Common.tokenizer(policyDir), precompute, optimizer, lr);
         DpoRun.Outcome r = DpoRun.train(in, s, out, saveEvery, !noProgress, err);
         Map<String, Object> last = r.result().last();
         var o = spec.commandLine().getOut();

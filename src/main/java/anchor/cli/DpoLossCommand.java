@@ -61,7 +61,7 @@ final class DpoLossCommand implements Runnable {
         Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
         LanguageModel reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
-        PreferenceBatch b = PreferenceBatch.of(p, c, r, !noEos, policy.config().nPositions());
+        PreferenceBatch b = PreferenceBatch.of(p, c, r, noEos ? anchor.data.PromptResponse.NO_END : policy.config().eotId(), policy.config().nPositions());
         // the four forward passes of document 3, "Training: Four Forward Passes Per Example"
         double[][] pc = policy.tokenLogProbs(b.chosen()), pr = policy.tokenLogProbs(b.rejected());
         double[][] rc = reference.tokenLogProbs(b.chosen()), rr = reference.tokenLogProbs(b.rejected());

@@ -29,7 +29,7 @@ final class DpoTour {
         Gpt2Weights sft = World.sftWeights();
         Gpt2Model policy = Gpt2Model.of(sft), reference = Gpt2Model.frozen(sft);
         DpoSettings s = DpoSettings.DEFAULTS.withSteps(STEPS).withMaxLength(World.SEQ_LEN);
-        List<PreferenceBatch> data = PairBatches.tokenize(World.trainPairs(), Gpt2Tokenizer.gpt2(), s.eos(), s.maxLength());
+        List<PreferenceBatch> data = PairBatches.tokenize(World.trainPairs(), World.tokenizer(), s.eos(), s.maxLength());
         PreferenceBatch p = data.get(0);
         double pc = sum(policy, p.chosen(), p.chosenMask()), pr = sum(policy, p.rejected(), p.rejectedMask());
         double rc = sum(reference, p.chosen(), p.chosenMask()), rr = sum(reference, p.rejected(), p.rejectedMask());

@@ -36,16 +36,16 @@ final class GenerateCommand implements Runnable {
 
     @Override
     public void run() {
+        Gpt2Model model = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         Gpt2Tokenizer tok = modelOptions.tokenizer();
         Generator.Settings s = new Generator.Settings(maxNewTokens, temperature, topK, topP, seed, true);
         int[] encoded = tok.encode(prompt);
         int[] promptIds = encoded;
         if (!noEotPrefix) {
             promptIds = new int[encoded.length + 1];
-            promptIds[0] = anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
+            promptIds[0] = model.config().eotId();
             System.arraycopy(encoded, 0, promptIds, 1, encoded.length);
         }
-        Gpt2Model model = Gpt2Model.of(modelOptions.load(spec.commandLine().getErr()));
         int[] ids = Generator.generate(model, promptIds, s);
         String text = tok.decode(ids);
         var out = spec.commandLine().getOut();

@@ -127,7 +127,7 @@ final class PpoCommand implements Runnable {
                 .withWhitenRewards(whitenRewards).withGae(gamma, lam).withClip(cliprange, cliprangeValue).withVfCoef(vfCoef).withKlEvery(klEvery).withSeed(seed);
         var placement = anchor.reference.ReferenceModel.Placement.parse(referenceDtype);
         KlController controller = targetKl == null ? KlController.fixed(klCoef) : KlController.adaptive(klCoef, targetKl, horizon);
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = Common.tokenizer(policyDir);
         List<int[]> prompts = new ArrayList<>();
         if (promptsFile == null) {
             err.println("anchor: --prompts not given: using the world's 512 training prompts");

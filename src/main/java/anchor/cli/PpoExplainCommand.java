@@ -34,7 +34,7 @@ final class PpoExplainCommand implements Runnable {
     Path valueDir;
     @Option(names = "--prompt-ids", required = true, description = "Prompt token ids, comma-separated.")
     String promptIds;
-    @Option(names = "--response-ids", required = true, description = "Response token ids as given (include 50256 yourself); cut after the first 50256.")
+    @Option(names = "--response-ids", required = true, description = "Response token ids as given (include <|endoftext|> yourself: 50256 in GPT-2's vocabulary, the last id of the model's); cut after the first one.")
     String responseIds;
     @Option(names = "--kl-coef", defaultValue = "0.05", description = "β of the shaped reward (default ${DEFAULT-VALUE}).")
     double klCoef;
@@ -81,7 +81,7 @@ final class PpoExplainCommand implements Runnable {
             Common.printJson(out, j);
             return;
         }
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = Common.tokenizer(policyDir);
         out.printf("score r(x, y) = %.6f (normalised%s); β = %s, %s KL, γ = %s, λ = %s, T = %s%n", e.score(),
                 missingEosPenalty == null ? "" : ", minus " + missingEosPenalty + " if no <|endoftext|>", klCoef, est, gamma, lam, temperature);
         out.printf("%3s %7s %-14s %11s %11s %10s %11s %10s %11s %11s%n", "t", "id", "token", "log π", "log π_ref", "kl", "reward", "value", "advantage", "return");

@@ -29,7 +29,7 @@ final class PpoTour {
         Gpt2Weights rm = RewardModel.init(sft, 1);
         var models = new PpoModels(Gpt2Model.of(sft), ReferenceModel.create(sft, ReferenceModel.Placement.FP32), Gpt2Model.frozen(rm),
                 RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
-        List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(Gpt2Tokenizer.gpt2()::encode).toList();
+        List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(World.tokenizer()::encode).toList();
         PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);
         Map<String, Object> row = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null).step(0);
         double kl = (Double) row.get("objective/kl"), ratio = (Double) row.get("val/ratio");

@@ -75,7 +75,7 @@ final class RewardCommand implements Runnable {
             var s = RewardTrainer.Settings.DEFAULTS.withSteps(steps).withBatch(batch).withLr(lr).withCenterCoefficient(center).withSeed(seed);
             Gpt2Weights trunk = HfCheckpoint.load(Common.modelDir(init, "--init", err)).withoutScoreHead();
             var in = new RewardRun.Inputs(trunk, init == null ? World.SFT_ID : init.toAbsolutePath().toString(), pairs,
-                    data == null ? "world" : data.toAbsolutePath().toString() + (trainSize == null ? "" : "[:" + trainSize + "]"), Gpt2Tokenizer.gpt2());
+                    data == null ? "world" : data.toAbsolutePath().toString() + (trainSize == null ? "" : "[:" + trainSize + "]"), Common.tokenizer(init));
             RewardRun.Outcome r = RewardRun.train(in, s, out, saveEvery, !noProgress, err);
             Map<String, Object> last = new LinkedHashMap<>(r.result().last());
             last.put("gain", r.normalization().gain());
@@ -142,8 +142,8 @@ final class RewardCommand implements Runnable {
         @Override
         public void run() {
             Gpt2Model rm = rewardModel(model);
-            Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
-            int[] ids = PromptResponse.ids(tok.encode(prompt), tok.encode(response), true);
+            Gpt2Tokenizer tok = Gpt2Tokenizer.forModel(model);
+            int[] ids = PromptResponse.ids(tok.encode(prompt), tok.encode(response), rm.config().eotId());
             var n = RewardModel.normalization(model);
             double raw = RewardModel.scores(rm, List.of(ids), 1)[0], r = n.apply(raw);
             var o = spec.commandLine().getOut();

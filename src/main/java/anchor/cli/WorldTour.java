@@ -16,7 +16,7 @@ final class WorldTour {
         tour.chapter("world", "The embedded world: the SFT model speaks the language", "chapters/03-world.md; the setting of documents 1-3");
         Gpt2Model sft = Gpt2Model.of(World.sftWeights());
         int[][] prompts = new int[64][];
-        for (int i = 0; i < prompts.length; i++) prompts[i] = new int[]{Gpt2Tokenizer.EOT_ID};
+        for (int i = 0; i < prompts.length; i++) prompts[i] = new int[]{World.tokenizer().eotId()};
         int[][] samples = Generator.generate(sft, prompts, new Generator.Settings(60, 1.0, 0, 1.0, 99, true));
         int ok = 0;
         for (int[] s : samples) if (Language.isGrammatical(PreferenceData.responseText(s))) ok++;

@@ -16,10 +16,12 @@ public final class PairBatches {
     private PairBatches() {
     }
 
-    /** Each pair tokenised: prompt as it stands, then response, then {@code <|endoftext|>} when {@code eos}. */
+    /** Each pair tokenised: prompt as it stands, then response, then the tokenizer's {@code <|endoftext|>} when {@code eos}. */
     public static List<PreferenceBatch> tokenize(List<PreferencePair> data, Gpt2Tokenizer tok, boolean eos, int maxLength) {
         List<PreferenceBatch> out = new ArrayList<>();
-        for (PreferencePair p : data) out.add(PreferenceBatch.of(tok.encode(p.prompt()), tok.encode(p.chosen()), tok.encode(p.rejected()), eos, maxLength));
+        int end = eos ? tok.eotId() : PromptResponse.NO_END;
+        if (eos && end < 0) throw new AnchorException("the tokenizer has no <|endoftext|> to end the responses with");
+        for (PreferencePair p : data) out.add(PreferenceBatch.of(tok.encode(p.prompt()), tok.encode(p.chosen()), tok.encode(p.rejected()), end, maxLength));
         return out;
     }
 

@@ -74,7 +74,7 @@ public final class Experiments {
     }
 
     static List<PreferenceBatch> tokenize(List<PreferencePair> pairs) {
-        return PairBatches.tokenize(pairs, Gpt2Tokenizer.gpt2(), true, World.SEQ_LEN);
+        return PairBatches.tokenize(pairs, World.tokenizer(), true, World.SEQ_LEN);
     }
 
     /**
@@ -191,7 +191,7 @@ public final class Experiments {
         List<PreferenceBatch> out = new ArrayList<>();
         for (PreferenceBatch b : pairs) {
             int[] chosen = response(b.chosen().ids()[0], b.chosenMask()[0]), rejected = response(b.rejected().ids()[0], b.rejectedMask()[0]);
-            out.add(PreferenceBatch.of(new int[]{Gpt2Tokenizer.EOT_ID}, chosen, rejected, false, World.SEQ_LEN));
+            out.add(PreferenceBatch.of(new int[]{World.tokenizer().eotId()}, chosen, rejected, anchor.data.PromptResponse.NO_END, World.SEQ_LEN));
         }
         return out;
     }

@@ -133,7 +133,7 @@ public final class NoKl {
     }
 
     static Prompts prompts(int evalPrompts) {
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = World.tokenizer();
         List<int[]> train = new ArrayList<>(), eval = new ArrayList<>();
         for (String p : PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 512)) train.add(tok.encode(p));
         for (String p : PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, evalPrompts)) eval.add(tok.encode(p));

@@ -101,7 +101,7 @@ public final class Overoptimization {
                 List<int[]> seqs = new ArrayList<>();
                 gold[p] = new double[plan.samples()];
                 for (int i = 0; i < plan.samples(); i++) {
-                    seqs.add(PromptResponse.ids(bonPrompts.get(p), drawn.get(p)[i], false));
+                    seqs.add(PromptResponse.ids(bonPrompts.get(p), drawn.get(p)[i], PromptResponse.NO_END));
                     gold[p][i] = WorldJudge.INSTANCE.gold(drawn.get(p)[i]);
                 }
                 double[] raw = RewardModel.scores(rm, seqs, 64);
@@ -124,7 +124,7 @@ public final class Overoptimization {
             int[][] rows = new int[samples][];
             for (int i = 0; i < samples; i++) rows[i] = prompts.get(p);
             int[][] resp = Generator.generate(sft, rows, new Generator.Settings(maxTokens, temperature, 0, 1.0, Seeds.perStep(seed, p), true));
-            for (int i = 0; i < samples; i++) resp[i] = RolloutScores.truncateAfterEos(resp[i]);
+            for (int i = 0; i < samples; i++) resp[i] = RolloutScores.truncateAfterEos(resp[i], sft.config().eotId());
             out.add(resp);
         }
         return out;

@@ -49,6 +49,7 @@ public final class Generator {
      */
     public static int[][] generate(Gpt2Model model, int[][] prompts, Settings s) {
         Gpt2Config c = model.config();
+        int eot = c.eotId();                                                                      // <|endoftext|> ends a row
         int B = prompts.length, longest = longest(prompts, c);
         Random rng = new Random(s.seed());
         int[] limit = new int[B], len = new int[B];
@@ -90,7 +91,7 @@ public final class Generator {
                 next[b][0] = tok;
                 nextPos[b][0] = len[b]++;
                 nextReal[b][0] = true;
-                if ((s.stopAtEot() && tok == anchor.tokenizer.Gpt2Tokenizer.EOT_ID) || len[b] >= limit[b]) done[b] = true;
+                if ((s.stopAtEot() && tok == eot) || len[b] >= limit[b]) done[b] = true;
                 else active++;
             }
             if (active == 0) break;
@@ -116,6 +117,7 @@ public final class Generator {
     /** As {@link #generate}, recomputing the whole sequence for every new token (no cache): the reference path. */
     public static int[][] generateRecomputing(Gpt2Model model, int[][] prompts, Settings s) {
         Gpt2Config c = model.config();
+        int eot = c.eotId();
         int B = prompts.length, longest = longest(prompts, c);
         int total = Math.min(longest + s.maxNewTokens(), c.nPositions());
         Random rng = new Random(s.seed());
@@ -148,7 +150,7 @@ public final class Generator {
                 mask[b][len[b]] = 1;
                 len[b]++;
                 out.get(b).add(next);
-                if ((s.stopAtEot() && next == anchor.tokenizer.Gpt2Tokenizer.EOT_ID) || len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), total)) done[b] = true;
+                if ((s.stopAtEot() && next == eot) || len[b] >= Math.min(prompts[b].length + s.maxNewTokens(), total)) done[b] = true;
             }
         }
         int[][] result = new int[B][];

@@ -76,6 +76,14 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         return c;
     }
 
+    /**
+     * The id of {@code <|endoftext|>}, GPT-2's end of a text (and its padding and start in Hugging Face's config): the
+     * last id, as in GPT-2's vocabulary (50256 of 50,257) and in every slice of it ({@code VocabularySlice}).
+     */
+    public int eotId() {
+        return vocabSize - 1;
+    }
+
     public int headDim() {
         return nEmbd / nHead;
     }
@@ -141,10 +149,16 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         int nEmbd = intField(root, source, "n_embd");
         JsonNode inner = root.get("n_inner");
         int nInner = inner == null || inner.isNull() ? 4 * nEmbd : intValue(inner, source, "n_inner");
+        int vocab = intField(root, source, "vocab_size");
+        for (String key : new String[]{"eos_token_id", "bos_token_id"}) {
+            if (root.hasNonNull(key) && root.get(key).asInt() != vocab - 1) {
+                throw new AnchorException(source + ": " + key + " is " + root.get(key) + ", but Anchor reads <|endoftext|> as the last id of the vocabulary (" + (vocab - 1) + "), as GPT-2 has it");
+            }
+        }
         return new Gpt2Config(
                 intField(root, source, "n_layer"), intField(root, source, "n_head"), nEmbd,
                 root.hasNonNull("n_positions") ? intField(root, source, "n_positions") : intField(root, source, "n_ctx"),
-                intField(root, source, "vocab_size"), nInner,
+                vocab, nInner,
                 root.path("layer_norm_epsilon").asDouble(1e-5),
                 root.path("tie_word_embeddings").asBoolean(true),
                 root.path("embd_pdrop").asDouble(0.1), root.path("attn_pdrop").asDouble(0.1),
@@ -183,8 +197,8 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         o.put("attn_pdrop", attnPdrop);
         o.put("resid_pdrop", residPdrop);
         o.put("initializer_range", initializerRange);
-        o.put("bos_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
-        o.put("eos_token_id", anchor.tokenizer.Gpt2Tokenizer.EOT_ID);
+        o.put("bos_token_id", eotId());
+        o.put("eos_token_id", eotId());
         o.put("scale_attn_weights", true);
         o.put("torch_dtype", "float32");
         return o;

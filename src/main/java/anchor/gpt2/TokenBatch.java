@@ -1,7 +1,6 @@
 package anchor.gpt2;
 
 import anchor.AnchorException;
-import anchor.tokenizer.Gpt2Tokenizer;
 
 import java.util.Arrays;
 
@@ -16,8 +15,8 @@ import java.util.Arrays;
 public record TokenBatch(int[][] ids, int[][] mask) {
 
     public static final float MASKED = -1e9f;
-    /** The id padded slots hold: {@code <|endoftext|>}, Hugging Face's usual pad for GPT-2 (never read). */
-    public static final int PAD = Gpt2Tokenizer.EOT_ID;
+    /** The id padded slots hold: 0, the byte token "!", in every byte-level vocabulary (never read: masked out). */
+    public static final int PAD = 0;
 
     public TokenBatch {
         if (ids.length == 0) throw new AnchorException("empty batch: no sequences");
@@ -37,7 +36,7 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return new TokenBatch(new int[][]{ids}, new int[][]{m});
     }
 
-    /** Sequences of different lengths, padded on the right (pad id 50256, HF's usual pad = eos) or on the left. */
+    /** Sequences of different lengths, padded on the right or on the left (pad id {@link #PAD}, never read). */
     public static TokenBatch padded(int[][] seqs, boolean left) {
         return padded(seqs, left, Arrays.stream(seqs).mapToInt(s -> s.length).max().orElse(0));
     }

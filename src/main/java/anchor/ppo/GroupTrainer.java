@@ -83,7 +83,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
             List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < B; from += size, updates++) minibatch(pr, rows, adv, order.subList(from, from + size), sums);
         }
-        Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge);
+        Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge, m.policy().config().eotId());
         row.put("objective/rlhf_reward", mean(g.estimator() == Estimator.RLOO ? reward : score));
         row.put("loss/policy_avg", sums[0] / updates);
         row.put("policy/clipfrac_avg", sums[1] / updates);

@@ -23,8 +23,8 @@ final class PpoMetrics {
     }
 
     /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
-    static Map<String, Object> objective(RolloutBatch batch, double beta, Judge judge) {
-        Map<String, Object> row = rollouts(batch.rows(), beta, judge);
+    static Map<String, Object> objective(RolloutBatch batch, double beta, Judge judge, int eot) {
+        Map<String, Object> row = rollouts(batch.rows(), beta, judge, eot);
         double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
         int tokens = 0;
         for (int b = 0; b < batch.rows().length; b++) {
@@ -48,7 +48,7 @@ final class PpoMetrics {
      * objective/non_score_reward and objective/rlhf_reward (with the KL as a reward), objective/scores,
      * objective/kl_coef, objective/gold (with a judge) and val/num_eos_tokens.
      */
-    static Map<String, Object> rollouts(RolloutScores.Scored[] rows, double beta, Judge judge) {
+    static Map<String, Object> rollouts(RolloutScores.Scored[] rows, double beta, Judge judge, int eot) {
         int B = rows.length;
         double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
         for (RolloutScores.Scored e : rows) {
@@ -56,7 +56,7 @@ final class PpoMetrics {
                 kl += e.kl()[t] / B;
                 entropy -= e.logprobs()[t] / B;
                 nonScore -= beta * e.kl()[t] / B;
-                if (e.responseIds()[t] == Gpt2Tokenizer.EOT_ID) eos++;
+                if (e.responseIds()[t] == eot) eos++;
             }
             score += e.score() / B;
             if (judge != null) goldSum += judge.gold(e.responseIds()) / B;
@@ -93,8 +93,8 @@ final class PpoMetrics {
             int[][] seqs = new int[to - from][];
             int[][] y = new int[to - from][];
             for (int b = from; b < to; b++) {
-                y[b - from] = RolloutScores.truncateAfterEos(resp[b]);
-                seqs[b - from] = PromptResponse.ids(pr[b], y[b - from], false);
+                y[b - from] = RolloutScores.truncateAfterEos(resp[b], m.policy().config().eotId());
+                seqs[b - from] = PromptResponse.ids(pr[b], y[b - from], PromptResponse.NO_END);
             }
             TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
             int[] first = new int[to - from];

@@ -111,7 +111,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
             List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < s.batch(); from += size) minibatch(batch, order.subList(from, from + size), st);
         }
-        Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge);
+        Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge, m.policy().config().eotId());
         row.putAll(st.metrics());
         row.putAll(eval);
         row.put("lr", lr);

@@ -64,11 +64,12 @@ public final class RolloutScores {
     public static Scored[] batch(PpoModels m, int[][] prompts, int[][] responses, Settings s, double heldKl) {
         int B = prompts.length;
         int[][] y = new int[B][], seqs = new int[B][];
+        int eot = m.policy().config().eotId();
         for (int b = 0; b < B; b++) {
             if (prompts[b].length == 0) throw new AnchorException("empty prompt: the first response token needs context");
-            y[b] = truncateAfterEos(responses[b]);
+            y[b] = truncateAfterEos(responses[b], eot);
             if (y[b].length == 0) throw new AnchorException("empty response");
-            seqs[b] = PromptResponse.ids(prompts[b], y[b], false);
+            seqs[b] = PromptResponse.ids(prompts[b], y[b], PromptResponse.NO_END);
         }
         TokenBatch batch = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions()); // right-padded: a few shapes, not one per length
         int[] first = new int[B];
@@ -87,7 +88,7 @@ public final class RolloutScores {
                 kl[t] = ref == null ? heldKl : s.estimator().of(lp[t] - rl[t]);
             }
             double score = m.normalization().apply(raw[b]);
-            boolean ended = y[b][n - 1] == Gpt2Tokenizer.EOT_ID;
+            boolean ended = y[b][n - 1] == eot;
             if (!ended && !Double.isNaN(s.missingEosPenalty())) score -= s.missingEosPenalty();
             double[] rewards = PpoMath.shapedRewards(kl, s.klCoef(), score, n - 1);
             double[] v = Arrays.copyOfRange(values[b], P - 1, P - 1 + n);                      // V at the position predicting y_t
@@ -97,9 +98,9 @@ public final class RolloutScores {
         return out;
     }
 
-    /** The response up to and including its first {@code <|endoftext|>} (TRL's truncation at the stop token). */
-    public static int[] truncateAfterEos(int[] response) {
-        for (int t = 0; t < response.length; t++) if (response[t] == Gpt2Tokenizer.EOT_ID) return Arrays.copyOf(response, t + 1);
+    /** The response up to and including its first {@code <|endoftext|>}, id {@code eot} (TRL's truncation at the stop token). */
+    public static int[] truncateAfterEos(int[] response, int eot) {
+        for (int t = 0; t < response.length; t++) if (response[t] == eot) return Arrays.copyOf(response, t + 1);
         return response;
     }
 }

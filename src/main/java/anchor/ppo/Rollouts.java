@@ -56,7 +56,7 @@ final class Rollouts {
         int[] first = new int[R];
         for (int r = 0; r < R; r++) {
             int b = rows.get(r);
-            seqs[r] = PromptResponse.ids(prompts[b], scored[b].responseIds(), false);
+            seqs[r] = PromptResponse.ids(prompts[b], scored[b].responseIds(), PromptResponse.NO_END);
             first[r] = prompts[b].length - 1;                                                   // the position that predicts the first response token
         }
         TokenBatch tb = TokenBatch.bucketed(seqs, false, nPositions);

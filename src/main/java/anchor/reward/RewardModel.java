@@ -106,15 +106,15 @@ public final class RewardModel {
         for (int from = 0; from < prompts.size(); from += 64) {
             int[][] chunk = prompts.subList(from, Math.min(prompts.size(), from + 64)).toArray(int[][]::new);
             int[][] resp = Generator.generate(policy, chunk, new Generator.Settings(maxTokens, 1.0, 0, 1.0, seed + from, true));
-            for (int i = 0; i < chunk.length; i++) seqs.add(withEos(chunk[i], resp[i]));
+            for (int i = 0; i < chunk.length; i++) seqs.add(withEos(chunk[i], resp[i], policy.config().eotId()));
         }
         return Normalization.fit(scores(reward, seqs, 32));
     }
 
     /** prompt + response, ending in {@code <|endoftext|>} (added when the sampled response did not end with it). */
-    public static int[] withEos(int[] prompt, int[] response) {
-        boolean ended = response.length > 0 && response[response.length - 1] == anchor.tokenizer.Gpt2Tokenizer.EOT_ID;
-        return PromptResponse.ids(prompt, response, !ended);
+    public static int[] withEos(int[] prompt, int[] response, int eot) {
+        boolean ended = response.length > 0 && response[response.length - 1] == eot;
+        return PromptResponse.ids(prompt, response, ended ? PromptResponse.NO_END : eot);
     }
 
     /** The weights of the reward (or value) model in {@code dir}; refused when the directory has no scalar head. */

@@ -25,11 +25,11 @@ public final class PreferenceData {
 
     /**
      * The prompt's tokens, as TRL and Hugging Face's tokenizer make them. World prompts begin with the literal
-     * {@code <|endoftext|>} (token 50256, GPT-2's document separator, which the SFT model saw before every story), so
+     * {@code <|endoftext|>} (GPT-2's document separator, the last id of the vocabulary, which the SFT model saw before every story), so
      * any implementation that tokenizes the JSONL the usual way gives the model the context it was trained with.
      */
     public static int[] promptIds(String prompt) {
-        return Gpt2Tokenizer.gpt2().encode(prompt);
+        return World.tokenizer().encode(prompt);
     }
 
     /** The sentence of a world prompt, without its leading {@code <|endoftext|>}. */
@@ -40,8 +40,9 @@ public final class PreferenceData {
     /** A response as text: the sampled tokens up to (not including) {@code <|endoftext|>}. */
     public static String responseText(int[] sampled) {
         int n = 0;
-        while (n < sampled.length && sampled[n] != Gpt2Tokenizer.EOT_ID) n++;
-        return Gpt2Tokenizer.gpt2().decode(java.util.Arrays.copyOf(sampled, n));
+        Gpt2Tokenizer tok = World.tokenizer();
+        while (n < sampled.length && sampled[n] != tok.eotId()) n++;
+        return tok.decode(java.util.Arrays.copyOf(sampled, n));
     }
 
     /** Samples one response per prompt at temperature 1, in batches. */
@@ -67,7 +68,7 @@ public final class PreferenceData {
     }
 
     static int[] throughFirstEos(int[] sampled) {
-        for (int i = 0; i < sampled.length; i++) if (sampled[i] == Gpt2Tokenizer.EOT_ID) return java.util.Arrays.copyOf(sampled, i + 1);
+        for (int i = 0; i < sampled.length; i++) if (sampled[i] == World.tokenizer().eotId()) return java.util.Arrays.copyOf(sampled, i + 1);
         return sampled;
     }
 

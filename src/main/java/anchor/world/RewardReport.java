@@ -29,7 +29,7 @@ public final class RewardReport {
     }
 
     public static Report of(Gpt2Model reward, List<PreferencePair> heldOut, int samples, long seed) {
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = World.tokenizer();
         double accuracy = RewardTrainer.accuracy(reward, PairBatches.tokenize(heldOut, tok, true, reward.config().nPositions()), 32);
 
         List<String> prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, samples);
@@ -38,7 +38,7 @@ public final class RewardReport {
         List<int[]> seqs = new ArrayList<>();
         double[] goldScores = new double[samples];
         for (int i = 0; i < samples; i++) {
-            seqs.add(PromptResponse.ids(PreferenceData.promptIds(prompts.get(i)), tok.encode(responses.get(i)), true));
+            seqs.add(PromptResponse.ids(PreferenceData.promptIds(prompts.get(i)), tok.encode(responses.get(i)), tok.eotId()));
             goldScores[i] = GoldReward.of(responses.get(i));
         }
         return new Report(heldOut.size(), accuracy, goldAccuracy(heldOut), samples, pearson(RewardModel.scores(reward, seqs, 32), goldScores));

@@ -46,14 +46,14 @@ public final class World {
     /** As {@link #batch(long, int, int)}, packing only the stories that pass {@code keep} (a different corpus). */
     public static TokenBatch batch(long seed, int step, int batchSize, java.util.function.Predicate<String> keep) {
         Random r = new Random(Seeds.perStep(seed, step));
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = tokenizer();
         int[][] rows = new int[batchSize][SEQ_LEN];
         for (int[] row : rows) {
             int n = 0;
             while (n < SEQ_LEN) {
                 String story = Language.story(r);
                 if (!keep.test(story)) continue;
-                row[n++] = Gpt2Tokenizer.EOT_ID;
+                row[n++] = tok.eotId();
                 for (int id : tok.encode(story)) {
                     if (n == SEQ_LEN) break;
                     row[n++] = id;
@@ -72,6 +72,14 @@ public final class World {
         if (vocabulary == null) vocabulary = anchor.tokenizer.VocabularySlice.of(Language.wordForms());
         return vocabulary;
     }
+
+    /** The tokenizer of the world's SFT model: the files in its directory, GPT-2's where it has none. */
+    public static synchronized Gpt2Tokenizer tokenizer() {
+        if (tokenizer == null) tokenizer = Gpt2Tokenizer.forModel(sftDirectory());
+        return tokenizer;
+    }
+
+    private static Gpt2Tokenizer tokenizer;
 
     /** The committed training split of the world's preference data. */
     public static java.util.List<PreferencePair> trainPairs() {

@@ -67,7 +67,7 @@ public final class WorldEval {
             int[] promptLen = new int[to - from];
             for (int i = from; i < to; i++) {
                 int[] prompt = PreferenceData.promptIds(prompts.get(i));
-                seqs[i - from] = anchor.data.PromptResponse.ids(prompt, ids.get(i), false);          // the drawn tokens, as drawn
+                seqs[i - from] = anchor.data.PromptResponse.ids(prompt, ids.get(i), anchor.data.PromptResponse.NO_END);          // the drawn tokens, as drawn
                 promptLen[i - from] = prompt.length;
             }
             TokenBatch batch = TokenBatch.bucketed(seqs, false, policy.config().nPositions());

@@ -32,7 +32,7 @@ public final class WorldRewardModel {
         log.println("anchor: training the world's reward model once into " + dir + " (150 steps; a few minutes on 2 cores)");
         var all = World.trainPairs();
         var data = pairs == 0 ? all : all.subList(0, Math.min(pairs, all.size()));
-        var in = new RewardRun.Inputs(World.sftWeights(), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, Gpt2Tokenizer.gpt2());
+        var in = new RewardRun.Inputs(World.sftWeights(), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, World.tokenizer());
         try {
             RewardRun.train(in, SETTINGS, dir, 50, false, log);
         } catch (anchor.train.RunLock.InUse e) {        // the shared cache, not the user's --out, is what is busy

@@ -16,13 +16,13 @@ class PriorPairsTest {
     void priorPairsKeepTheResponsesAndDropThePrompt() {
         List<PreferencePair> pairs = World.trainPairs().subList(0, 3);
         List<PreferenceBatch> prior = Experiments.priorPairs(Experiments.tokenize(pairs));
-        Gpt2Tokenizer tok = Gpt2Tokenizer.gpt2();
+        Gpt2Tokenizer tok = World.tokenizer();
         for (int i = 0; i < pairs.size(); i++) {
             int[] chosen = tok.encode(pairs.get(i).chosen()), rejected = tok.encode(pairs.get(i).rejected());
             assertThat(prior.get(i).chosen().ids()[0]).as("pair " + i + ": <|endoftext|>, the chosen response, <|endoftext|>")
-                    .isEqualTo(anchor.data.PromptResponse.ids(new int[]{Gpt2Tokenizer.EOT_ID}, chosen, true));
+                    .isEqualTo(anchor.data.PromptResponse.ids(new int[]{tok.eotId()}, chosen, tok.eotId()));
             assertThat(prior.get(i).rejected().ids()[0]).as("pair " + i + ": the rejected response")
-                    .isEqualTo(anchor.data.PromptResponse.ids(new int[]{Gpt2Tokenizer.EOT_ID}, rejected, true));
+                    .isEqualTo(anchor.data.PromptResponse.ids(new int[]{tok.eotId()}, rejected, tok.eotId()));
             assertThat(java.util.Arrays.stream(prior.get(i).chosenMask()[0]).sum()).as("every response token and the EOS scored").isEqualTo(chosen.length + 1);
         }
     }

@@ -28,8 +28,8 @@ class WorldEvalTest {
         int cut = 0;
         for (int i = 0; i < drawn.size(); i++) {
             int[] prompt = PreferenceData.promptIds(prompts.get(i)), y = drawn.get(i);
-            if (y[y.length - 1] != Gpt2Tokenizer.EOT_ID) cut++;
-            int[] seq = anchor.data.PromptResponse.ids(prompt, y, false);
+            if (y[y.length - 1] != World.tokenizer().eotId()) cut++;
+            int[] seq = anchor.data.PromptResponse.ids(prompt, y, anchor.data.PromptResponse.NO_END);
             TokenBatch one = TokenBatch.padded(new int[][]{seq}, false);
             double[] lp = policy.tokenLogProbs(one)[0], lr = reference.tokenLogProbs(one)[0];
             for (int t = prompt.length - 1; t < seq.length - 1; t++) expected += (lp[t] - lr[t]) / drawn.size();

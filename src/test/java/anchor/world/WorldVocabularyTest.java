@@ -51,6 +51,26 @@ class WorldVocabularyTest {
         }
     }
 
+    /**
+     * A second implementation agrees: {@code make_slice_fixture.py} (GPT-2's encoder.py algorithm in Python, reading only
+     * the slice's vocab.json and merges.txt; with transformers installed, also {@code GPT2TokenizerFast}) wrote the ids.
+     */
+    @Test
+    void aPythonBpeOnItsFilesGivesTheSameIds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        World.vocabulary().write(dir);
+        Gpt2Tokenizer fromFiles = Gpt2Tokenizer.forModel(dir);
+        var fixture = new com.fasterxml.jackson.databind.ObjectMapper().readTree(getClass().getResourceAsStream("/anchor/tokenizer/slice-fixture.json"));
+        assertThat(fixture.get("vocab_size").asInt()).isEqualTo(World.vocabulary().vocabSize());
+        assertThat(fixture.get("cases")).hasSizeGreaterThan(10);
+        for (var c : fixture.get("cases")) {
+            int[] expected = new int[c.get("ids").size()];
+            for (int i = 0; i < expected.length; i++) expected[i] = c.get("ids").get(i).asInt();
+            String text = c.get("text").asText();
+            assertThat(fromFiles.encode(text)).as(text).containsExactly(expected);
+            assertThat(WORLD.encode(text)).as(text).containsExactly(expected);
+        }
+    }
+
     @Test
     void isAFewHundredTokensNotFiftyThousand() {
         assertThat(World.vocabulary().vocabSize()).isBetween(300, 1200);
