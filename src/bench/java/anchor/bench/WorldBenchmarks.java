@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The chapters' unit of work on the world's 7M-parameter model, as the experiments run it: one DPO optimizer step
  * (8 pairs, the reference resident, chapter 4's defaults) and one PPO update (16 rollouts, 4 epochs, policy, value
- * model, reward model and reference resident, chapter 6's defaults; the reward and value heads freshly initialised).
+ * model, reward model and reference resident, chapter 6's defaults; the reward and value heads freshly initialised),
+ * and 64 rows of sampling (the world's preference-data sampling: 64 prompts, up to 40 new tokens, KV cache).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -77,5 +78,23 @@ public class WorldBenchmarks {
     @Benchmark
     public Map<String, Object> worldPpoUpdate(Ppo s) {
         return s.trainer.step(s.step++);
+    }
+
+    @State(Scope.Benchmark)
+    public static class Sample {
+        Gpt2Model sft;
+        java.util.List<String> prompts;
+        long seed;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            sft = Gpt2Model.frozen(HfCheckpoint.load(World.sftDirectory()));
+            prompts = PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, 64);
+        }
+    }
+
+    @Benchmark
+    public List<int[]> worldGenerate64Rows(Sample s) {
+        return PreferenceData.sampleIds(s.sft, s.prompts, s.seed++);
     }
 }
