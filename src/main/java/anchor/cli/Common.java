@@ -26,12 +26,12 @@ class Common {
         }
     }
 
-    /** {@code dir}, or the world's SFT model when the flag was not given (saying so in one line on stderr). */
     /** The tokenizer of the model in {@code dir} (the world's SFT model when null), as {@link #modelDir} resolves it. */
     static anchor.tokenizer.Gpt2Tokenizer tokenizer(Path dir) {
         return anchor.tokenizer.Gpt2Tokenizer.forModel(dir == null ? anchor.world.World.sftDirectory() : dir);
     }
 
+    /** {@code dir}, or the world's SFT model when the flag was not given (saying so in one line on stderr). */
     static Path modelDir(Path dir, String flag, PrintWriter err) {
         if (dir != null) return dir;
         err.println("anchor: " + flag + " not given: using the world's SFT model");

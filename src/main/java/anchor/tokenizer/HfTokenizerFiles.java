@@ -29,7 +29,15 @@ public final class HfTokenizerFiles {
 
     /** Writes {@code vocab.json} and {@code merges.txt} of GPT-2's tokenizer into {@code dir} (every checkpoint does). */
     public static void writeGpt2(Path dir) {
-        String[] text = gpt2Files();
+        write(dir, gpt2Files());
+    }
+
+    /** Writes {@code vocab.json} and {@code merges.txt} of the tokenizer with these tokens (by id) and merge rules (in rank order). */
+    static void write(Path dir, List<String> tokensById, List<String> mergeRules) {
+        write(dir, files(tokensById, mergeRules));
+    }
+
+    private static void write(Path dir, String[] text) {
         try {
             Files.writeString(dir.resolve(VOCAB), text[0], StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(MERGES), text[1], StandardCharsets.UTF_8);
@@ -45,15 +53,20 @@ public final class HfTokenizerFiles {
                     Map<String, Integer> vocab = Gpt2Tokenizer.gpt2().vocabulary();
                     String[] byId = new String[Gpt2Tokenizer.EOT_ID + 1];
                     vocab.forEach((tok, id) -> byId[id] = tok);
-                    ObjectNode v = new ObjectMapper().createObjectNode();
-                    for (int id = 0; id < byId.length; id++) v.put(byId[id], id);
-                    StringBuilder m = new StringBuilder("#version: 0.2\n");
-                    for (String rule : gpt2Merges()) m.append(rule).append('\n');
-                    files = new String[]{v.toString(), m.toString()};
+                    files = files(List.of(byId), gpt2Merges());
                 }
             }
         }
         return files;
+    }
+
+    /** The two files' text: {@code vocab.json} (token → id) and {@code merges.txt} (its version line, then one rule a line). */
+    private static String[] files(List<String> tokensById, List<String> mergeRules) {
+        ObjectNode v = new ObjectMapper().createObjectNode();
+        for (int id = 0; id < tokensById.size(); id++) v.put(tokensById.get(id), id);
+        StringBuilder m = new StringBuilder("#version: 0.2\n");
+        for (String rule : mergeRules) m.append(rule).append('\n');
+        return new String[]{v.toString(), m.toString()};
     }
 
     /** GPT-2's 50,000 merge rules in rank order, "left right" in the byte-level alphabet. */

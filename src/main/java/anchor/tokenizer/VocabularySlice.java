@@ -1,12 +1,5 @@
 package anchor.tokenizer;
 
-import anchor.AnchorException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,23 +61,6 @@ public record VocabularySlice(List<String> tokens, List<String> merges) {
 
     /** Writes {@code vocab.json} and {@code merges.txt} into {@code dir}, Hugging Face's GPT-2 tokenizer files. */
     public void write(Path dir) {
-        try {
-            Files.writeString(dir.resolve(HfTokenizerFiles.VOCAB), vocabJson(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(HfTokenizerFiles.MERGES), mergesTxt(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AnchorException("cannot write the tokenizer files into " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    String vocabJson() {
-        ObjectNode v = new ObjectMapper().createObjectNode();
-        for (int id = 0; id < tokens.size(); id++) v.put(tokens.get(id), id);
-        return v.toString();
-    }
-
-    String mergesTxt() {
-        StringBuilder m = new StringBuilder("#version: 0.2\n");
-        for (String rule : merges) m.append(rule).append('\n');
-        return m.toString();
+        HfTokenizerFiles.write(dir, tokens, merges);
     }
 }
