@@ -1,6 +1,7 @@
 package anchor.checkpoint;
 
 import anchor.AnchorException;
+import anchor.tokenizer.HfTokenizerFiles;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
@@ -132,7 +133,18 @@ public final class HfCheckpoint {
             tensors.put(e.getKey(), new Gpt2Weights.Tensor(f.readFloats(key), e.getValue()));
         }
         for (var e : tensors.entrySet()) checkFinite(dir, e.getKey(), e.getValue().data());
-        return new Loaded(new Gpt2Weights(config, tensors), new Report(files, skipped, unexpected, List.copyOf(dtypes)));
+        return new Loaded(new Gpt2Weights(config, tensors, tokenizerFiles(dir)), new Report(files, skipped, unexpected, List.copyOf(dtypes)));
+    }
+
+    /** The directory's {@code vocab.json} and {@code merges.txt} as text, or null unless it has both (they are parsed by the tokenizer, not here). */
+    private static Gpt2Weights.TokenizerFiles tokenizerFiles(Path dir) {
+        Path vocab = dir.resolve(HfTokenizerFiles.VOCAB), merges = dir.resolve(HfTokenizerFiles.MERGES);
+        if (!Files.isRegularFile(vocab) || !Files.isRegularFile(merges)) return null;
+        try {
+            return new Gpt2Weights.TokenizerFiles(Files.readString(vocab), Files.readString(merges));
+        } catch (IOException e) {
+            throw new AnchorException("cannot read the tokenizer files of " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("(?:" + java.util.regex.Pattern.quote(PREFIX) + ")?h\\.(\\d+)\\..*");
@@ -204,7 +216,7 @@ public final class HfCheckpoint {
     public static void save(Gpt2Weights weights, Path dir, DType dtype) {
         Map<String, SafetensorsWriter.Source> tensors = new LinkedHashMap<>();
         weights.tensors().forEach((name, t) -> tensors.put(name, new SafetensorsWriter.Tensor(t.data(), t.shape())));
-        write(weights.config(), tensors, dir, dtype);
+        write(weights.config(), tensors, weights.tokenizer(), dir, dtype);
     }
 
     /**
@@ -217,10 +229,10 @@ public final class HfCheckpoint {
         model.parameters().forEach((name, a) -> {
             if (withScoreHead || !name.equals(Gpt2Weights.SCORE)) tensors.put(name, new SafetensorsWriter.Lazy(a.shape(), () -> Gpt2Weights.floats(a)));
         });
-        write(model.config(), tensors, dir, dtype);
+        write(model.config(), tensors, model.tokenizerFiles(), dir, dtype);
     }
 
-    private static void write(Gpt2Config c, Map<String, SafetensorsWriter.Source> tensors, Path dir, DType dtype) {
+    private static void write(Gpt2Config c, Map<String, SafetensorsWriter.Source> tensors, Gpt2Weights.TokenizerFiles tokenizer, Path dir, DType dtype) {
         var config = c.toJson();
         if (tensors.containsKey(Gpt2Weights.SCORE)) {
             if (!c.tieWordEmbeddings()) throw new AnchorException("an untied model with a scalar head cannot be saved as a " + CLASSIFIER);
@@ -239,16 +251,22 @@ public final class HfCheckpoint {
         Map<String, SafetensorsWriter.Source> out = new LinkedHashMap<>();
         tensors.forEach((name, t) -> out.put(name.startsWith("lm_head") || name.equals(Gpt2Weights.SCORE) ? name : PREFIX + name, t));
         SafetensorsWriter.write(dir.resolve(WEIGHTS), out, dtype, Map.of("format", "pt"));
-        if (c.vocabSize() == Gpt2Config.GPT2_VOCAB) writeHubFiles(dir);
+        if (tokenizer != null) {
+            HfTokenizerFiles.write(dir, tokenizer.vocabJson(), tokenizer.mergesTxt());
+            writeGenerationConfig(c, dir);
+        } else if (c.vocabSize() == Gpt2Config.GPT2_VOCAB) {
+            HfTokenizerFiles.writeGpt2(dir);
+            writeGenerationConfig(c, dir);
+        }
     }
 
     /**
-     * What makes the directory a complete Hugging Face repo for a GPT-2-vocabulary model: the tokenizer files
-     * ({@code vocab.json}, {@code merges.txt}: GPT-2's) and {@code generation_config.json} (EOS 50256 ends generation).
+     * With the tokenizer files (the weights' own, else GPT-2's for a GPT-2-vocabulary model), what makes the directory
+     * a complete Hugging Face repo: {@code generation_config.json}, whose EOS (the last id, {@code <|endoftext|>})
+     * ends generation.
      */
-    private static void writeHubFiles(Path dir) {
-        anchor.tokenizer.HfTokenizerFiles.writeGpt2(dir);
-        var gen = JSON.createObjectNode().put("_from_model_config", true).put("bos_token_id", Gpt2Config.GPT2_VOCAB - 1).put("eos_token_id", Gpt2Config.GPT2_VOCAB - 1);
+    private static void writeGenerationConfig(Gpt2Config c, Path dir) {
+        var gen = JSON.createObjectNode().put("_from_model_config", true).put("bos_token_id", c.eotId()).put("eos_token_id", c.eotId());
         try {
             Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(gen) + "\n");
         } catch (IOException e) {

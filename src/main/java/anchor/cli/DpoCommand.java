@@ -79,7 +79,7 @@ final class DpoCommand implements Runnable {
                 .withSeed(seed).withEos(!noEos);
         Optimizer.named(optimizer, lr); // checked before any model is loaded
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
-        String policyId = policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString();
+        String policyId = policyDir == null ? World.sftId() : policyDir.toAbsolutePath().toString();
         var in = new DpoRun.Inputs(policyPath, policyId, referenceDir,
                 referenceDir == null ? "policy" : referenceDir.toAbsolutePath().toString(), pairs,
                 data == null ? "world" : data.toAbsolutePath().toString(), Common.tokenizer(policyDir), precompute, optimizer, lr);

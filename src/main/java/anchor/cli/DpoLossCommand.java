@@ -56,7 +56,7 @@ final class DpoLossCommand implements Runnable {
     public void run() {
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
         DpoLoss.Variant variant = DpoLoss.Variant.parse(loss);
-        Gpt2Tokenizer tok = Gpt2Tokenizer.forModel(policyDir);
+        Gpt2Tokenizer tok = Common.tokenizer(policyDir);
         int[] p = ids(promptIds, prompt, tok, "prompt"), c = ids(chosenIds, chosen, tok, "chosen"), r = ids(rejectedIds, rejected, tok, "rejected");
         Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));

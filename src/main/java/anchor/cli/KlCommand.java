@@ -40,7 +40,7 @@ final class KlCommand implements Runnable {
         if ((text == null) == (ids == null)) throw new AnchorException("give exactly one of --text or --ids");
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.matches("k1|k2|k3|exact")) throw new AnchorException("unknown estimator '" + estimator + "' (k1, k2, k3 or exact)");
-        int[] seq = text != null ? Gpt2Tokenizer.forModel(policyDir).encode(text) : Common.parseIds(ids, "--ids");
+        int[] seq = text != null ? Common.tokenizer(policyDir).encode(text) : Common.parseIds(ids, "--ids");
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
         var err = spec.commandLine().getErr();
         Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));

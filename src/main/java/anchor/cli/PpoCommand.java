@@ -143,7 +143,7 @@ final class PpoCommand implements Runnable {
         s = s.withEvalEvery(every);
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         // each model's weights are loaded when the models are built, and not kept
-        var policy = new PpoInputs.Source(() -> HfCheckpoint.load(policyPath).withoutScoreHead(), policyDir == null ? World.SFT_ID : policyDir.toAbsolutePath().toString());
+        var policy = new PpoInputs.Source(() -> HfCheckpoint.load(policyPath).withoutScoreHead(), policyDir == null ? World.sftId() : policyDir.toAbsolutePath().toString());
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
         var reward = new PpoInputs.Source(() -> RewardModel.load(rm), rm.toAbsolutePath().toString());
         var value = shared() ? PpoInputs.ValueStart.SHARED_TRUNK : valueModel == null ? PpoInputs.ValueStart.REWARD_MODEL

@@ -74,7 +74,7 @@ final class RewardCommand implements Runnable {
             }
             var s = RewardTrainer.Settings.DEFAULTS.withSteps(steps).withBatch(batch).withLr(lr).withCenterCoefficient(center).withSeed(seed);
             Gpt2Weights trunk = HfCheckpoint.load(Common.modelDir(init, "--init", err)).withoutScoreHead();
-            var in = new RewardRun.Inputs(trunk, init == null ? World.SFT_ID : init.toAbsolutePath().toString(), pairs,
+            var in = new RewardRun.Inputs(trunk, init == null ? World.sftId() : init.toAbsolutePath().toString(), pairs,
                     data == null ? "world" : data.toAbsolutePath().toString() + (trainSize == null ? "" : "[:" + trainSize + "]"), Common.tokenizer(init));
             RewardRun.Outcome r = RewardRun.train(in, s, out, saveEvery, !noProgress, err);
             Map<String, Object> last = new LinkedHashMap<>(r.result().last());

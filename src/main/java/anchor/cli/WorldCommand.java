@@ -1,7 +1,6 @@
 package anchor.cli;
 
 import anchor.checkpoint.HfCheckpoint;
-import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
 import anchor.safetensors.DType;
 import anchor.train.RunLoop;
@@ -48,7 +47,7 @@ final class WorldCommand implements Runnable {
 
         @Override
         public void run() {
-            Gpt2Model model = Gpt2Model.of(Gpt2Init.random(World.SFT_CONFIG, seed));
+            Gpt2Model model = World.randomModel(seed);
             RunLoop.Result r = World.pretrain(model, steps, batch, lr, seed, out, !noProgress);
             if (r.startStep() > 0) spec.commandLine().getErr().println("anchor: resumed " + out + " at step " + r.startStep());
             if (export != null) HfCheckpoint.save(model.weights(), export, DType.F16);

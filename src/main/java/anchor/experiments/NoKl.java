@@ -114,7 +114,7 @@ public final class NoKl {
      * starts from it), the world's prompts and its judge.
      */
     static PpoInputs worldInputs(Models in, Prompts data) {
-        return PpoInputs.of(new PpoInputs.Source(in::sft, World.SFT_ID), new PpoInputs.Source(in::reward, "reward"), in.normalization(), data.train(), "world")
+        return PpoInputs.of(new PpoInputs.Source(in::sft, World.sftId()), new PpoInputs.Source(in::reward, "reward"), in.normalization(), data.train(), "world")
                 .withEvaluation(WorldJudge.INSTANCE, data.eval());
     }
 

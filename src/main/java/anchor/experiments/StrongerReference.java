@@ -2,7 +2,6 @@ package anchor.experiments;
 
 import anchor.dpo.DpoLoss;
 import anchor.dpo.DpoReference;
-import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.train.LmTrainer;
@@ -50,7 +49,7 @@ public final class StrongerReference {
     }
 
     public static Gpt2Weights incompatible(int steps, Path out) {
-        return lm(Gpt2Model.of(Gpt2Init.random(World.SFT_CONFIG, INCOMPATIBLE_INIT_SEED)), steps, 3e-3, out);
+        return lm(World.randomModel(INCOMPATIBLE_INIT_SEED), steps, 3e-3, out);
     }
 
     /**

@@ -22,11 +22,13 @@ public final class Gpt2Model implements LanguageModel {
     private final DataType compute;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
     private final GraphCache graphs = new GraphCache();
+    private final Gpt2Weights.TokenizerFiles tokenizer; // the files its weights came with, or null (Gpt2Weights)
 
-    private Gpt2Model(Gpt2Config config, boolean frozen, DataType compute) {
+    private Gpt2Model(Gpt2Config config, boolean frozen, DataType compute, Gpt2Weights.TokenizerFiles tokenizer) {
         this.config = config;
         this.frozen = frozen;
         this.compute = compute;
+        this.tokenizer = tokenizer;
     }
 
     /** A trainable model over a copy of the weights, in FP32. */
@@ -36,7 +38,7 @@ public final class Gpt2Model implements LanguageModel {
 
     /** A model over a copy of the weights in the given compute type (FLOAT, or DOUBLE for gradient checks). */
     public static Gpt2Model of(Gpt2Weights w, DataType dtype, boolean frozen) {
-        Gpt2Model m = new Gpt2Model(w.config(), frozen, dtype);
+        Gpt2Model m = new Gpt2Model(w.config(), frozen, dtype, w.tokenizer());
         w.tensors().forEach((name, t) -> m.params.put(name, Nd4j.create(t.data(), t.shape(), 'c').castTo(dtype)));
         return m;
     }
@@ -57,7 +59,7 @@ public final class Gpt2Model implements LanguageModel {
      * hundreds of times slower than FLOAT).
      */
     public Gpt2Model frozenCopy(DataType storage) {
-        Gpt2Model m = new Gpt2Model(config, true, compute);
+        Gpt2Model m = new Gpt2Model(config, true, compute, tokenizer);
         params.forEach((k, v) -> m.params.put(k, v.castTo(storage).dup('c')));
         return m;
     }
@@ -104,7 +106,12 @@ public final class Gpt2Model implements LanguageModel {
     public Gpt2Weights weights() {
         Map<String, Gpt2Weights.Tensor> t = new LinkedHashMap<>();
         params.forEach((k, v) -> t.put(k, new Gpt2Weights.Tensor(Gpt2Weights.floats(v), v.shape())));
-        return new Gpt2Weights(config, t);
+        return new Gpt2Weights(config, t, tokenizer);
+    }
+
+    /** The tokenizer files this model's weights were loaded with, or null ({@link Gpt2Weights#tokenizer()}). */
+    public Gpt2Weights.TokenizerFiles tokenizerFiles() {
+        return tokenizer;
     }
 
     /** Trainable parameters, counted from the SameDiff graph's variables (a tied head is one variable). */

@@ -12,9 +12,25 @@ import java.util.Map;
  * row-major float arrays: the exchange format between checkpoint import/export, random init, the SameDiff graph
  * and the plain-Java forward. {@code lm_head.weight} is present only when the head is not tied to {@code wte};
  * {@code score.weight} (1, C) only in a model with a scalar head (a reward or value model, Hugging Face's
- * {@code GPT2ForSequenceClassification}, whose score layer has no bias).
+ * {@code GPT2ForSequenceClassification}, whose score layer has no bias). {@code tokenizer} is the text of the
+ * tokenizer files these weights were loaded with ({@code vocab.json}, {@code merges.txt}), or null: a model's
+ * vocabulary is its tokenizer's, so the files travel with the weights and every directory a model is saved into
+ * gets them back (a model with its own slice of GPT-2's vocabulary, such as the world's, stays readable).
  */
-public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
+public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors, TokenizerFiles tokenizer) {
+
+    /** A tokenizer's two files as Hugging Face writes them, unparsed: {@code vocab.json} and {@code merges.txt}. */
+    public record TokenizerFiles(String vocabJson, String mergesTxt) {
+        public TokenizerFiles {
+            java.util.Objects.requireNonNull(vocabJson);
+            java.util.Objects.requireNonNull(mergesTxt);
+        }
+    }
+
+    /** Weights that carry no tokenizer files (random init, tests): saved, they get GPT-2's where the vocabulary is GPT-2's. */
+    public Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
+        this(config, tensors, null);
+    }
 
     /** One parameter: values in row-major order and the HF shape. Conv1D weights are (in, out). */
     public record Tensor(float[] data, long[] shape) {
@@ -63,7 +79,7 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
     public Gpt2Weights withScoreHead(float[] score) {
         Map<String, Tensor> t = new LinkedHashMap<>(tensors);
         t.put(SCORE, new Tensor(score, scoreShape(config)));
-        return new Gpt2Weights(config, t);
+        return new Gpt2Weights(config, t, tokenizer);
     }
 
     /** These weights with one existing tensor's values replaced (same shape). */
@@ -72,14 +88,19 @@ public record Gpt2Weights(Gpt2Config config, Map<String, Tensor> tensors) {
         if (old == null || old.data().length != values.length) throw new IllegalArgumentException("no tensor " + name + " of " + values.length + " values");
         Map<String, Tensor> t = new LinkedHashMap<>(tensors);
         t.put(name, new Tensor(values, old.shape()));
-        return new Gpt2Weights(config, t);
+        return new Gpt2Weights(config, t, tokenizer);
     }
 
     /** These weights without a scalar head (the trunk and the LM head). */
     public Gpt2Weights withoutScoreHead() {
         Map<String, Tensor> t = new LinkedHashMap<>(tensors);
         t.remove(SCORE);
-        return new Gpt2Weights(config, t);
+        return new Gpt2Weights(config, t, tokenizer);
+    }
+
+    /** These weights carrying {@code files} as their tokenizer. */
+    public Gpt2Weights withTokenizer(TokenizerFiles files) {
+        return new Gpt2Weights(config, tensors, files);
     }
 
     /** Every trainable tensor of GPT-2 in Hugging Face's state-dict order, with its shape. */

@@ -76,18 +76,38 @@ public final class Gpt2Tokenizer {
     /**
      * The tokenizer files of a model directory: {@code vocab.json} + {@code merges.txt}, else {@code tokenizer.json};
      * GPT-2's own ({@link #gpt2()}) for no directory or a directory with none of them. A directory that does not
-     * exist, or half a pair of files, is an error rather than a silent fall-back to GPT-2's tokenizer.
+     * exist, or half a pair of files, is an error rather than a silent fall-back to GPT-2's tokenizer; so is a tokenizer
+     * with more ids than the model's {@code config.json} has rows in its head (GPT-2's own, for a directory without
+     * tokenizer files whose model has another vocabulary: the world's, say, with its files lost).
      */
     public static Gpt2Tokenizer forModel(Path dir) {
         if (dir == null) return gpt2();
         if (!Files.isDirectory(dir)) throw new AnchorException(dir + ": the model directory does not exist");
         boolean vocab = Files.exists(dir.resolve("vocab.json")), merges = Files.exists(dir.resolve("merges.txt"));
-        if (vocab && merges) return fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
-        if (Files.exists(dir.resolve("tokenizer.json"))) return fromTokenizerJson(dir.resolve("tokenizer.json"));
-        if (vocab || merges) {
+        Gpt2Tokenizer tok;
+        if (vocab && merges) tok = fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"));
+        else if (Files.exists(dir.resolve("tokenizer.json"))) tok = fromTokenizerJson(dir.resolve("tokenizer.json"));
+        else if (vocab || merges) {
             throw new AnchorException(dir + " has " + (vocab ? "vocab.json but no merges.txt" : "merges.txt but no vocab.json") + " (and no tokenizer.json): its tokenizer is incomplete");
+        } else tok = gpt2();
+        int modelVocab = configVocabSize(dir);
+        if (modelVocab > 0 && tok.vocabSize() > modelVocab) {
+            throw new AnchorException(dir + ": its model has " + modelVocab + " tokens (config.json's vocab_size) but "
+                    + (tok == standard ? "it has no tokenizer files (vocab.json + merges.txt, or tokenizer.json), and GPT-2's has " : "its tokenizer has ")
+                    + tok.vocabSize() + "; put the tokenizer files the model was trained with into " + dir);
         }
-        return gpt2();
+        return tok;
+    }
+
+    /** {@code config.json}'s vocab_size in {@code dir}, or 0 where there is no such file or field (a tokenizer-only directory). */
+    private static int configVocabSize(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) return 0;
+        try {
+            return new ObjectMapper().readTree(config.toFile()).path("vocab_size").asInt(0);
+        } catch (IOException e) {
+            throw new AnchorException("cannot parse " + config + ": " + e.getMessage());
+        }
     }
 
     static Gpt2Tokenizer fromTiktoken() {

@@ -34,7 +34,12 @@ public final class HfTokenizerFiles {
 
     /** Writes {@code vocab.json} and {@code merges.txt} of the tokenizer with these tokens (by id) and merge rules (in rank order). */
     static void write(Path dir, List<String> tokensById, List<String> mergeRules) {
-        write(dir, files(tokensById, mergeRules));
+        write(dir, text(tokensById, mergeRules));
+    }
+
+    /** Writes a tokenizer's {@code vocab.json} and {@code merges.txt} as the texts given (a model's own files, carried with its weights). */
+    public static void write(Path dir, String vocabJson, String mergesTxt) {
+        write(dir, new String[]{vocabJson, mergesTxt});
     }
 
     private static void write(Path dir, String[] text) {
@@ -53,7 +58,7 @@ public final class HfTokenizerFiles {
                     Map<String, Integer> vocab = Gpt2Tokenizer.gpt2().vocabulary();
                     String[] byId = new String[Gpt2Tokenizer.EOT_ID + 1];
                     vocab.forEach((tok, id) -> byId[id] = tok);
-                    files = files(List.of(byId), gpt2Merges());
+                    files = text(List.of(byId), gpt2Merges());
                 }
             }
         }
@@ -61,7 +66,7 @@ public final class HfTokenizerFiles {
     }
 
     /** The two files' text: {@code vocab.json} (token → id) and {@code merges.txt} (its version line, then one rule a line). */
-    private static String[] files(List<String> tokensById, List<String> mergeRules) {
+    static String[] text(List<String> tokensById, List<String> mergeRules) {
         ObjectNode v = new ObjectMapper().createObjectNode();
         for (int id = 0; id < tokensById.size(); id++) v.put(tokensById.get(id), id);
         StringBuilder m = new StringBuilder("#version: 0.2\n");

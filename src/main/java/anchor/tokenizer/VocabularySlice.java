@@ -63,4 +63,9 @@ public record VocabularySlice(List<String> tokens, List<String> merges) {
     public void write(Path dir) {
         HfTokenizerFiles.write(dir, tokens, merges);
     }
+
+    /** The text of {@link #write}'s two files: {@code vocab.json}, then {@code merges.txt}. */
+    public String[] filesText() {
+        return HfTokenizerFiles.text(tokens, merges);
+    }
 }

@@ -4,12 +4,14 @@ import anchor.Seeds;
 import anchor.AnchorException;
 import anchor.data.PreferenceJsonl;
 import anchor.data.PreferencePair;
+import anchor.gpt2.Gpt2Init;
 import anchor.gpt2.Gpt2Model;
 import anchor.train.LmTrainer;
 import anchor.train.RunLoop;
 import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.TokenBatch;
 import anchor.tokenizer.Gpt2Tokenizer;
+import anchor.tokenizer.VocabularySlice;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,11 +67,11 @@ public final class World {
         return new TokenBatch(rows, mask);
     }
 
-    private static volatile anchor.tokenizer.VocabularySlice vocabulary;
+    private static volatile VocabularySlice vocabulary;
 
-    /** GPT-2's vocabulary cut to the world's language ({@link Language#wordForms()}): still GPT-2's tokens on it. */
-    public static anchor.tokenizer.VocabularySlice vocabulary() {
-        if (vocabulary == null) vocabulary = anchor.tokenizer.VocabularySlice.of(Language.wordForms());
+    /** GPT-2's vocabulary cut to the world's language ({@link Language#wordForms()}): 925 tokens, 668 merges (not used by the SFT model yet). */
+    public static VocabularySlice vocabulary() {
+        if (vocabulary == null) vocabulary = VocabularySlice.of(Language.wordForms());
         return vocabulary;
     }
 
@@ -80,6 +82,14 @@ public final class World {
     }
 
     private static Gpt2Tokenizer tokenizer;
+
+    /**
+     * A world model of random weights ({@link Gpt2Init#random}): what pretraining starts from. (Its weights carry no
+     * tokenizer files; saved, it gets GPT-2's, the world's vocabulary.)
+     */
+    public static Gpt2Model randomModel(long seed) {
+        return Gpt2Model.of(Gpt2Init.random(SFT_CONFIG, seed));
+    }
 
     /** The committed training split of the world's preference data. */
     public static java.util.List<PreferencePair> trainPairs() {
@@ -102,8 +112,50 @@ public final class World {
         }
     }
 
-    /** The identity of the world's SFT model in a run's saved settings (its unpacked directory is a new temporary one each time). */
-    public static final String SFT_ID = "world:sft";
+    /**
+     * The identity of the world's SFT model in a run's saved settings: "world:sft@" and the first 16 hex digits of
+     * the SHA-256 of its committed files (its unpacked directory may be a new one each time; a run made on another
+     * world's SFT model — an older Anchor's — then is not resumed on this one, nor its cached reward model reused).
+     */
+    public static String sftId() {
+        return "world:sft@" + sftHash();
+    }
+
+    private static String sftHash;
+
+    private static synchronized String sftHash() {
+        if (sftHash == null) {
+            try {
+                sftHash = hash(readSft());
+            } catch (IOException e) {
+                throw new AnchorException("cannot read the world's SFT model: " + e.getMessage(), e);
+            }
+        }
+        return sftHash;
+    }
+
+    private static byte[][] readSft() throws IOException {
+        byte[][] files = new byte[SFT_FILES.length][];
+        for (int i = 0; i < SFT_FILES.length; i++) {
+            try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "sft/" + SFT_FILES[i])) {
+                if (in == null) throw missingSft(SFT_FILES[i]);
+                files[i] = in.readAllBytes();
+            }
+        }
+        return files;
+    }
+
+    /** The first 16 hex digits of the SHA-256 of the files' bytes, in order. */
+    private static String hash(byte[][] files) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (byte[] f : files) sha.update(f);
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    }
 
     /**
      * Pretrains {@code model} on the world's stories with the pretraining recipe ({@link LmTrainer.Settings#pretraining}),
@@ -143,21 +195,8 @@ public final class World {
 
     /** Unpacks the SFT files into {@code root}/anchor-world-sft-HASH unless they are there already; returns that folder. */
     static Path unpackSft(Path root) throws IOException {
-        byte[][] files = new byte[SFT_FILES.length][];
-        java.security.MessageDigest sha;
-        try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < SFT_FILES.length; i++) {
-            try (InputStream in = World.class.getResourceAsStream(RESOURCE_DIR + "sft/" + SFT_FILES[i])) {
-                if (in == null) throw missingSft(SFT_FILES[i]);
-                files[i] = in.readAllBytes();
-                sha.update(files[i]);
-            }
-        }
-        String hash = java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        byte[][] files = readSft();
+        String hash = hash(files);
         Path dir = root.resolve("anchor-world-sft-" + hash);
         if (isUnpacked(dir, files)) return dir;
         if (Files.isDirectory(dir)) { // a damaged copy (edited or cut short): it is ours by name, replace it

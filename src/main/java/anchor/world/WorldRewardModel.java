@@ -5,6 +5,9 @@ import anchor.reward.RewardRun;
 import anchor.reward.RewardTrainer;
 import anchor.tokenizer.Gpt2Tokenizer;
 
+import anchor.AnchorException;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +30,64 @@ public final class WorldRewardModel {
 
     /** As above, trained on the first {@code pairs} training pairs (0: all 512) — a smaller proxy for the over-optimisation experiment. */
     public static Path cached(Path dir, int pairs, PrintWriter log) {
-        Path model = dir.resolve("model");
-        if (Files.exists(model.resolve(RewardModel.NORMALIZATION))) return model;
+        Path model = dir.resolve("model"), made = dir.resolve(MADE_FROM);
+        if (isCurrent(dir, log)) return model;
         log.println("anchor: training the world's reward model once into " + dir + " (150 steps; a few minutes on 2 cores)");
         var all = World.trainPairs();
         var data = pairs == 0 ? all : all.subList(0, Math.min(pairs, all.size()));
-        var in = new RewardRun.Inputs(World.sftWeights(), World.SFT_ID, data, pairs == 0 ? "world" : "world:first-" + pairs, World.tokenizer());
+        var in = new RewardRun.Inputs(World.sftWeights(), World.sftId(), data, pairs == 0 ? "world" : "world:first-" + pairs, World.tokenizer());
         try {
             RewardRun.train(in, SETTINGS, dir, 50, false, log);
+            Files.writeString(made, World.sftId() + "\n");
         } catch (anchor.train.RunLock.InUse e) {        // the shared cache, not the user's --out, is what is busy
-            throw new anchor.AnchorException("the world's reward model is being trained into " + dir + " by another anchor run"
+            throw new AnchorException("the world's reward model is being trained into " + dir + " by another anchor run"
                     + (e.owner().isEmpty() ? "" : " (pid " + e.owner() + ")") + "; wait for it to finish, then run this again (it will use that model)");
+        } catch (IOException e) {
+            throw new AnchorException("cannot write " + made + ": " + e.getMessage(), e);
         }
         return model;
+    }
+
+    /**
+     * Whether {@code dir} holds a complete reward model trained from this world's SFT model. One made from another
+     * (an older Anchor's, of GPT-2's whole vocabulary: it would score ids of another vocabulary) is moved aside whole,
+     * to a free sibling name, and said so: nothing is deleted, and the caller trains a new one.
+     */
+    static boolean isCurrent(Path dir, PrintWriter log) {
+        if (!Files.exists(dir.resolve("model").resolve(RewardModel.NORMALIZATION))) return false;
+        String from = readOr(dir.resolve(MADE_FROM), "an SFT model of an older Anchor");
+        if (from.equals(World.sftId())) return true;
+        Path aside = aside(dir);
+        move(dir, aside);
+        log.println("anchor: " + dir + " held the reward model of another world SFT model (" + from + "); moved it to " + aside);
+        return false;
+    }
+
+    /** The file in the cache naming the SFT model ({@link World#sftId()}) its reward model was trained from. */
+    static final String MADE_FROM = "made-from.txt";
+
+    private static String readOr(Path file, String otherwise) {
+        try {
+            return Files.exists(file) ? Files.readString(file).trim() : otherwise;
+        } catch (IOException e) {
+            throw new AnchorException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A free sibling name for a stale cache: DIR.other-sft, DIR.other-sft-2, … (nothing of the user's is overwritten). */
+    private static Path aside(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        for (int i = 1; ; i++) {
+            Path p = abs.resolveSibling(abs.getFileName() + ".other-sft" + (i == 1 ? "" : "-" + i));
+            if (!Files.exists(p)) return p;
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to);
+        } catch (IOException e) {
+            throw new AnchorException(from + " holds a reward model of another world SFT model and cannot be moved aside (" + e.getMessage() + "); delete it and run again", e);
+        }
     }
 }

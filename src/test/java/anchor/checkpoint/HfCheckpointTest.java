@@ -163,4 +163,35 @@ class HfCheckpointTest {
         CheckpointVariants.writeDir(weights.config(), d, t, DType.F32);
         return d;
     }
+
+    /**
+     * A model of its own slice of GPT-2's vocabulary keeps its tokenizer: the files it was loaded with are saved with
+     * it, byte for byte, from its weights and from its live parameters (a trained world model stays readable), with a
+     * generation_config.json whose EOS is its last id; without them its directory is refused, not read with GPT-2's.
+     */
+    @Test
+    void aModelOfAVocabularySliceCarriesItsTokenizerFilesWhereverItIsSaved() throws Exception {
+        var slice = anchor.tokenizer.VocabularySlice.of(java.util.List.of("the cat sat on the mat."));
+        String[] text = slice.filesText();
+        Gpt2Config c = new Gpt2Config(1, 2, 8, 16, slice.vocabSize(), 16, 1e-5, true, 0, 0, 0, 0.02);
+        Gpt2Weights w = TestModels.allRandom(c, 3).withTokenizer(new Gpt2Weights.TokenizerFiles(text[0], text[1]));
+        Path a = dir.resolve("a"), b = dir.resolve("b"), bare = dir.resolve("bare");
+        HfCheckpoint.save(w, a, DType.F32);
+        assertThat(Files.readString(a.resolve("vocab.json"))).isEqualTo(text[0]);
+        assertThat(Files.readString(a.resolve("merges.txt"))).isEqualTo(text[1]);
+        assertThat(Files.readString(a.resolve("generation_config.json"))).contains("\"eos_token_id\" : " + (slice.vocabSize() - 1));
+        Gpt2Weights loaded = HfCheckpoint.load(a);
+        assertThat(loaded.tokenizer()).isEqualTo(w.tokenizer());
+        anchor.gpt2.Gpt2Model model = anchor.gpt2.Gpt2Model.of(loaded.withScoreHead(new float[8]).withoutScoreHead());
+        HfCheckpoint.save(model.frozenCopy(), false, b, DType.F32);
+        for (String f : new String[]{"vocab.json", "merges.txt", "generation_config.json"}) {
+            assertThat(Files.readString(b.resolve(f))).as(f).isEqualTo(Files.readString(a.resolve(f)));
+        }
+        var tok = anchor.tokenizer.Gpt2Tokenizer.forModel(b);
+        assertThat(tok.encode("the cat sat.")).isEqualTo(slice.tokenizer().encode("the cat sat."));
+        HfCheckpoint.save(TestModels.allRandom(c, 3), bare, DType.F32);        // weights that carry no tokenizer files
+        assertThat(bare.resolve("vocab.json")).doesNotExist();
+        assertThatThrownBy(() -> anchor.tokenizer.Gpt2Tokenizer.forModel(bare)).isInstanceOf(AnchorException.class)
+                .hasMessageContaining("its model has " + slice.vocabSize() + " tokens (config.json's vocab_size) but it has no tokenizer files");
+    }
 }

@@ -31,9 +31,13 @@ class DpoCommandTest {
         assertThat(j.get("chosen_reward").asDouble()).isZero();
         assertThat(j.get("policy_chosen_logp").asDouble()).isEqualTo(j.get("ref_chosen_logp").asDouble());
         assertThat(j.get("policy_chosen_logp").asDouble()).isNegative();
-        Cli.Result ids = run("dpo-loss", "--json", "--prompt-ids", "50256,464,3290,26584,13", "--chosen-ids", "317,1611,3797,21845,13",
-                "--rejected-ids", "317,12177,3797,26081,262,3290,13", "--no-eos");
-        assertThat(ids.code()).as(ids.err()).isZero();
+        var tok = anchor.world.World.tokenizer();                  // the same texts as the world model's ids, and its <|endoftext|>
+        java.util.function.Function<String, String> ids = t -> java.util.Arrays.stream(tok.encode(t)).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        Cli.Result byIds = run("dpo-loss", "--json", "--prompt-ids", ids.apply("<|endoftext|>The dog sings."), "--chosen-ids", ids.apply(" A kind cat smiles.<|endoftext|>"),
+                "--rejected-ids", ids.apply(" A cruel cat bites the dog.<|endoftext|>"), "--no-eos");
+        assertThat(byIds.code()).as(byIds.err()).isZero();
+        assertThat(byIds.json().get("policy_chosen_logp").asDouble()).isEqualTo(j.get("policy_chosen_logp").asDouble());
+        assertThat(byIds.json().get("policy_rejected_logp").asDouble()).isEqualTo(j.get("policy_rejected_logp").asDouble());
     }
 
     @Test

@@ -37,7 +37,7 @@ class GeneratorTest {
     @Test
     void theKvCacheGivesTheSameTokensAsRecomputingForGreedyAndSeededSampling() {
         Gpt2Model sft = Gpt2Model.of(anchor.checkpoint.HfCheckpoint.load(anchor.world.World.sftDirectory()));
-        var tok = anchor.tokenizer.Gpt2Tokenizer.gpt2();
+        var tok = anchor.tokenizer.Gpt2Tokenizer.forModel(anchor.world.World.sftDirectory());
         int[][] prompts = {tok.encode("<|endoftext|>The kind dog helps a cat."), tok.encode("<|endoftext|>A bird"),
                 tok.encode("<|endoftext|>The queen is sad. The king")};
         for (var s : new Generator.Settings[]{Generator.Settings.greedy(30), new Generator.Settings(30, 1.0, 0, 1.0, 7, true),

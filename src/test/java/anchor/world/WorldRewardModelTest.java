@@ -9,9 +9,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A busy reward-model cache is named as the shared cache, not as the user's --out. */
+/** A busy reward-model cache is named as the shared cache, not as the user's --out; a stale one is set aside, not used. */
 class WorldRewardModelTest {
     @Test
     void aCacheBeingTrainedByAnotherRunSaysSo(@TempDir Path dir) {
@@ -22,5 +25,37 @@ class WorldRewardModelTest {
                     .hasMessageContaining("the world's reward model is being trained into " + cache + " by another anchor run")
                     .hasMessageNotContaining("--out");
         }
+    }
+
+    /**
+     * A cached reward model made from another world SFT model (an older Anchor's, with GPT-2's whole vocabulary) would
+     * score token ids of a different vocabulary: it is moved aside, whole, and not used; one of this SFT model is.
+     */
+    @Test
+    void aCacheOfAnotherSftModelIsMovedAsideNotUsed(@TempDir Path dir) throws Exception {
+        Path cache = cache(dir, "world:sft@0123456789abcdef"), aside = dir.toAbsolutePath().resolve("reward-world.other-sft");
+        StringWriter log = new StringWriter();
+        assertThat(WorldRewardModel.isCurrent(cache, new PrintWriter(log, true))).isFalse();
+        assertThat(log.toString()).contains(cache + " held the reward model of another world SFT model (world:sft@0123456789abcdef); moved it to " + aside);
+        assertThat(aside.resolve("model").resolve(anchor.reward.RewardModel.NORMALIZATION)).exists();
+        assertThat(cache).doesNotExist();
+        Path again = cache(dir, "");                                          // no record at all: an older Anchor's
+        assertThat(WorldRewardModel.isCurrent(again, new PrintWriter(log, true))).isFalse();
+        assertThat(dir.resolve("reward-world.other-sft-2")).exists();
+    }
+
+    @Test
+    void aCacheOfThisSftModelIsUsed(@TempDir Path dir) throws Exception {
+        Path cache = cache(dir, World.sftId());
+        assertThat(WorldRewardModel.cached(cache, new PrintWriter(new StringWriter()))).isEqualTo(cache.resolve("model"));
+    }
+
+    /** A complete-looking cache in dir/reward-world made from {@code sftId} (none recorded when empty). */
+    private static Path cache(Path dir, String sftId) throws Exception {
+        Path cache = dir.resolve("reward-world"), model = cache.resolve("model");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve(anchor.reward.RewardModel.NORMALIZATION), "{}");
+        if (!sftId.isEmpty()) Files.writeString(cache.resolve(WorldRewardModel.MADE_FROM), sftId + "\n");
+        return cache;
     }
 }
