@@ -57,8 +57,7 @@ class Common {
 
     /** The real path of {@code p}: its deepest existing ancestor with every link resolved, then the rest as written. */
     static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize(), existing = abs;
-        while (existing != null && !java.nio.file.Files.exists(existing)) existing = existing.getParent();
+        Path abs = p.toAbsolutePath().normalize(), existing = anchor.train.Folders.nearestExisting(abs);
         if (existing == null) return abs;
         try {
             return existing.toRealPath().resolve(existing.relativize(abs)).normalize();

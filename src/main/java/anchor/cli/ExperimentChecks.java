@@ -3,7 +3,6 @@ package anchor.cli;
 import anchor.AnchorException;
 import picocli.CommandLine.ParseResult;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +67,7 @@ final class ExperimentChecks {
      * it can be made). Found now, not when the results are written at the end; nothing is created here.
      */
     static void writable(Path out) {
-        Path p = out.toAbsolutePath().normalize();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null) return;
-        if (!Files.isDirectory(p)) throw new AnchorException("cannot write into --out " + out + ": " + p + " is a file, not a directory");
-        if (!Files.isWritable(p)) throw new AnchorException("cannot write into --out " + out + ": permission denied in " + p);
+        String why = anchor.train.Folders.whyNotWritable(out);
+        if (why != null) throw new AnchorException("cannot write into --out " + out + ": " + why);
     }
 }

@@ -2,7 +2,6 @@ package anchor.dpo;
 
 import anchor.Seeds;
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.data.PairBatches;
 import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
@@ -14,7 +13,6 @@ import anchor.kl.ExactKl;
 import anchor.logprobs.RowLogProbs;
 import anchor.logprobs.SequenceLogProbs;
 import anchor.reference.WeightDivergence;
-import anchor.safetensors.DType;
 import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.MetricsLog;
@@ -117,7 +115,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
     /** The trained policy, {@code out/model}. */
     @Override
     public void writeFinal(Path out) {
-        HfCheckpoint.save(policy, false, out.resolve("model"), DType.F32);
+        RunLoop.Trainer.savePolicy(policy, out);
     }
 
     @Override
@@ -146,11 +144,7 @@ public final class DpoTrainer implements RunLoop.Trainer {
                 sum = sum.plus(e.metrics(), w);
             }
         }
-        double norm = Optimizer.globalNorm(grads);
-        if (!Double.isFinite(norm)) throw new Diverged("the gradient norm became " + norm + " at step " + step);
-        Optimizer.clipToNorm(grads, norm, s.maxGradNorm());
-        opt.step(policy.parameters(), grads);
-        Optimizer.release(grads);
+        double norm = Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(opt, policy.parameters(), grads));
         for (var p : policy.parameters().entrySet()) {
             if (!Double.isFinite(p.getValue().sumNumber().doubleValue())) {
                 throw new Diverged("the update of step " + step + " made " + p.getKey() + " non-finite (is the learning rate too large?)");

@@ -8,6 +8,8 @@ import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
+import anchor.ppo.PpoModels;
+import anchor.train.EvaluatedTrainer;
 import anchor.train.RunLoop;
 
 import java.io.IOException;
@@ -50,21 +52,18 @@ public final class CriticFree {
                 resetPeak();
                 long t0 = System.nanoTime();
                 var inputs = NoKl.worldInputs(models, data);
-                RunLoop.Trainer trainer;
-                java.util.function.Supplier<Map<String, Object>> evaluate;
+                EvaluatedTrainer trainer;
                 if (arm.equals("PPO")) {
-                    var t = new PpoTrainer(PpoRun.models(inputs), data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
-                    trainer = t;
-                    evaluate = t::evaluate;
+                    PpoModels m = PpoRun.models(inputs);
+                    trainer = NoKl.evaluated(new PpoTrainer(m, data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1, WorldJudge.INSTANCE), m, s, data);
                 } else {
                     var g = new GroupTrainer.Settings(arm.equals("GRPO") ? GroupTrainer.Estimator.GRPO : GroupTrainer.Estimator.RLOO, groupSize,
                             arm.equals("GRPO") ? GRPO_BETA : RLOO_BETA);
-                    var t = new GroupTrainer(PpoRun.criticFreeModels(inputs), data.train(), s, g, WorldJudge.INSTANCE, data.eval());
-                    trainer = t;
-                    evaluate = t::evaluate;
+                    PpoModels m = PpoRun.criticFreeModels(inputs);
+                    trainer = NoKl.evaluated(new GroupTrainer(m, data.train(), s, g, WorldJudge.INSTANCE), m, s, data);
                 }
                 List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory(arm, s.steps())).rows();
-                points.addAll(NoKl.points(arm, seed, rows, s.steps(), ((Number) rows.get(rows.size() - 1).get("objective/kl_coef")).doubleValue(), evaluate.get()));
+                points.addAll(NoKl.points(arm, seed, rows, s.steps(), ((Number) rows.get(rows.size() - 1).get("objective/kl_coef")).doubleValue(), trainer.evaluateNow(s.steps())));
                 double minutes = Clock.minutesSince(t0);
                 costs.add(new Cost(arm, seed, minutes, PpoRun.peakResidentBytes()));
                 log.printf("anchor: critic-free: %s, seed %d: %d updates in %.1f min%n", arm, seed, s.steps(), minutes);

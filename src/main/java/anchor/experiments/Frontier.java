@@ -13,6 +13,7 @@ import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
 import anchor.train.RunLoop;
+import anchor.train.EvaluatedTrainer;
 import anchor.world.WorldEval;
 
 import java.io.PrintWriter;
@@ -100,7 +101,7 @@ public final class Frontier {
     /** Runs {@code trainer} for {@code steps}, evaluating {@code policy} every steps / evaluations steps and after the last. */
     private static List<NoKl.Point> evaluated(String arm, long seed, double beta, RunLoop.Trainer trainer, Gpt2Model policy, int steps, int evaluations,
                                               Experiments.Setup setup) {
-        var t = new EvaluatedTrainer(trainer, steps / evaluations, () -> evaluate(setup, policy));
+        var t = new EvaluatedTrainer(trainer, steps / evaluations, false, () -> evaluate(setup, policy));
         RunLoop.run(t, RunLoop.Options.inMemory(arm, steps));
         t.evaluateNow(steps);
         List<NoKl.Point> out = new ArrayList<>();

@@ -10,6 +10,9 @@ import anchor.ppo.KlController;
 import anchor.ppo.PpoRun;
 import anchor.ppo.PpoSettings;
 import anchor.ppo.PpoTrainer;
+import anchor.ppo.PpoModels;
+import anchor.ppo.HeldOutEvaluation;
+import anchor.train.EvaluatedTrainer;
 import anchor.reward.RewardModel;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.RunLoop;
@@ -156,9 +159,16 @@ public final class NoKl {
 
     static List<Point> runOne(PpoSettings s, Arm arm, long seed, Models in, Prompts data) {
         KlController controller = arm.controller();
-        var trainer = new PpoTrainer(PpoRun.models(arm.inputs(in, data)), data.train(), arm.settings(s), controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE, data.eval());
+        PpoSettings armSettings = arm.settings(s);
+        PpoModels models = PpoRun.models(arm.inputs(in, data));
+        var trainer = evaluated(new PpoTrainer(models, data.train(), armSettings, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE), models, armSettings, data);
         List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("ppo", s.steps())).rows();
-        return points(arm.label(), seed, rows, s.steps(), controller.beta(), trainer.evaluate());
+        return points(arm.label(), seed, rows, s.steps(), controller.beta(), trainer.evaluateNow(s.steps()));
+    }
+
+    /** A PPO, GRPO or RLOO trainer evaluated on the held-out prompts every {@code s.evalEvery()} updates from update 0 (the experiments' one evaluation). */
+    static EvaluatedTrainer evaluated(RunLoop.Trainer trainer, PpoModels models, PpoSettings s, Prompts data) {
+        return new EvaluatedTrainer(trainer, s.evalEvery(), true, () -> HeldOutEvaluation.of(models, data.eval(), s, WorldJudge.INSTANCE));
     }
 
     /** The evaluations logged in a run's rows (before their update), and {@code finalEval} after the last of {@code steps} updates. */

@@ -1,13 +1,11 @@
 package anchor.ppo;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.AnchorException;
 import anchor.gpt2.Gradients;
 import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
-import anchor.safetensors.DType;
 import anchor.train.AdamW;
 import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
@@ -21,7 +19,7 @@ import java.util.Map;
 /**
  * PPO's rollout machinery without a value model: each update samples {@code groupSize} responses to each of
  * batch / groupSize prompts, and the group itself is the baseline ({@link GroupMath}: RLOO or GRPO). Rollouts,
- * log-probs, reference, score, evaluation, epochs over shuffled minibatches, the global-norm clip and AdamW's linearly
+ * log-probs, reference, score, epochs over shuffled minibatches, the global-norm clip and AdamW's linearly
  * decaying learning rate are PPO's ({@link PpoTrainer}, {@link RolloutScores}, {@link PpoMetrics}); what differs is the
  * advantage, where the KL enters (RLOO: k1 summed into the reward; GRPO: k3 per token in the loss) and the ratio
  * (RLOO: one per sequence; GRPO: one per token). Three models resident: policy, reference, reward.
@@ -38,13 +36,13 @@ public final class GroupTrainer implements RunLoop.Trainer {
     }
 
     private final PpoModels m;
-    private final List<int[]> prompts, evalPrompts;
+    private final List<int[]> prompts;
     private final PpoSettings s;
     private final Settings g;
     private final Judge judge;
     private final AdamW opt;
 
-    public GroupTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge, List<int[]> evalPrompts) {
+    public GroupTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge) {
         if (m.hasCritic()) throw new AnchorException("a critic-free trainer has no value model");
         if (s.batch() % g.groupSize() != 0) throw new AnchorException("--batch (" + s.batch() + ") must be a multiple of --group-size (" + g.groupSize() + ")");
         this.m = m;
@@ -52,17 +50,11 @@ public final class GroupTrainer implements RunLoop.Trainer {
         this.s = s;
         this.g = g;
         this.judge = judge;
-        this.evalPrompts = evalPrompts;
         this.opt = AdamW.standard(s.lr());
-    }
-
-    public Map<String, Object> evaluate() {
-        return PpoMetrics.evaluate(m, evalPrompts, s, judge);
     }
 
     @Override
     public Map<String, Object> step(int step) {
-        Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? evaluate() : Map.of();
         int B = s.batch(), G = g.groupSize();
         Rollouts.Sampled sampled = Rollouts.sample(m.policy(), prompts, s, step, G);           // rows i·G … i·G+G−1: one prompt
         int[][] pr = sampled.prompts();
@@ -91,7 +83,6 @@ public final class GroupTrainer implements RunLoop.Trainer {
             row.remove("objective/non_score_reward");                                          // GRPO's KL is in the loss, not in a reward
             row.put("objective/k3_avg", sums[2] / updates);
         }
-        row.putAll(eval);
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * B);
         return row;
@@ -161,7 +152,7 @@ public final class GroupTrainer implements RunLoop.Trainer {
     /** The trained policy, {@code out/model} (there is no value model). */
     @Override
     public void writeFinal(Path out) {
-        HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
+        RunLoop.Trainer.savePolicy(m.policy(), out);
     }
 
     @Override

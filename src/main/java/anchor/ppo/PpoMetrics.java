@@ -1,22 +1,15 @@
 package anchor.ppo;
 
-import anchor.data.PromptResponse;
-import anchor.Seeds;
-import anchor.gpt2.Generator;
-import anchor.gpt2.TokenBatch;
-import anchor.tokenizer.Gpt2Tokenizer;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The metrics of a PPO update under TRL's names ({@code objective/*}, {@code loss/*}, {@code policy/*}, {@code val/*}),
- * plus {@code objective/kl_coef}, {@code objective/gold}, {@code val/var_explained} and, every {@code evalEvery}
- * updates, {@code eval/*} on fixed evaluation prompts. KL is per sequence: the sum over a response's tokens.
+ * plus {@code objective/kl_coef}, {@code objective/gold} and {@code val/var_explained} ({@code eval/*}, on held-out
+ * prompts, is {@link HeldOutEvaluation}'s). KL is per sequence: the sum over a response's tokens.
  */
 final class PpoMetrics {
     private PpoMetrics() {
@@ -73,69 +66,6 @@ final class PpoMetrics {
         return row;
     }
 
-    /**
-     * One sample per evaluation prompt from the current policy (at the rollout temperature, the same seed at every
-     * evaluation, so successive values differ by the policy, not by the draw): {@code eval/gold} and
-     * {@code eval/well_formed} (the judge's means), {@code eval/score} (the reward model's normalised score: the proxy
-     * the policy is trained on, no missing-EOS penalty), {@code eval/kl} (k1 summed over the sampled tokens, per sequence),
-     * {@code eval/distinct_2} (distinct token bigrams over all samples / all bigrams: mode collapse) and
-     * {@code eval/length} (mean tokens, EOS included); each mean with its standard error ({@code _se}) over the prompts.
-     */
-    static Map<String, Object> evaluate(PpoModels m, List<int[]> prompts, PpoSettings s, Judge judge) {
-        int[][] pr = prompts.toArray(int[][]::new);
-        int[][] resp = Generator.generate(m.policy(), pr, new Generator.Settings(s.responseLength(), s.temperature(), 0, 1.0, Seeds.perStep(s.seed(), 424_242), true));
-        int n = pr.length;
-        double[] gold = new double[n], ok = new double[n], kl = new double[n], length = new double[n], score = new double[n];
-        Set<Long> bigrams = new HashSet<>();
-        long allBigrams = 0;
-        for (int from = 0; from < n; from += 16) {
-            int to = Math.min(n, from + 16);
-            int[][] seqs = new int[to - from][];
-            int[][] y = new int[to - from][];
-            for (int b = from; b < to; b++) {
-                y[b - from] = RolloutScores.truncateAfterEos(resp[b], m.policy().config().eotId());
-                seqs[b - from] = PromptResponse.ids(pr[b], y[b - from], PromptResponse.NO_END);
-            }
-            TokenBatch tb = TokenBatch.bucketed(seqs, false, m.policy().config().nPositions());
-            int[] first = new int[to - from];
-            for (int b = from; b < to; b++) first[b - from] = pr[b].length - 1;
-            int[][] responses = tb.targetsFrom(first);
-            double[][] lp = m.policy().tokenLogProbs(tb, s.temperature(), responses), ref = m.reference().tokenLogProbs(tb, s.temperature(), responses);
-            double[] raw = anchor.reward.RewardModel.lastTokenScores(m.reward(), tb);
-            for (int b = from; b < to; b++) {
-                int[] r = y[b - from];
-                int P = pr[b].length;
-                for (int t = 0; t < r.length; t++) kl[b] += lp[b - from][P - 1 + t] - ref[b - from][P - 1 + t];
-                for (int t = 0; t + 1 < r.length; t++) bigrams.add((long) r[t] << 32 | r[t + 1]);
-                allBigrams += Math.max(0, r.length - 1);
-                length[b] = r.length;
-                score[b] = m.normalization().apply(raw[b - from]);
-                if (judge != null) {
-                    gold[b] = judge.gold(r);
-                    ok[b] = judge.wellFormed(r) ? 1 : 0;
-                }
-            }
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        if (judge != null) {
-            meanAndSe(row, "eval/gold", gold);
-            meanAndSe(row, "eval/well_formed", ok);
-        }
-        meanAndSe(row, "eval/score", score);
-        meanAndSe(row, "eval/kl", kl);
-        row.put("eval/distinct_2", allBigrams == 0 ? 0.0 : (double) bigrams.size() / allBigrams);
-        meanAndSe(row, "eval/length", length);
-        return row;
-    }
-
-    /** {@code name}: the mean over the evaluation prompts; {@code name_se}: its standard error, sd / √n. */
-    private static void meanAndSe(Map<String, Object> row, String name, double[] v) {
-        double mean = 0, var = 0;
-        for (double x : v) mean += x / v.length;
-        for (double x : v) var += (x - mean) * (x - mean) / Math.max(1, v.length - 1);
-        row.put(name, mean);
-        row.put(name + "_se", Math.sqrt(var / v.length));
-    }
 
 
     /** One minibatch's losses and rates, each a mean over its response tokens, summed as its tokens are seen. */

@@ -80,20 +80,27 @@ public final class PpoRun {
             id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
                     .put("policy", in.policy().id()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name())
                     .put("reward_model", in.reward().id()).put("value_model", in.value().id()).put("prompts", in.promptsId());
-            trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge(), in.evalPrompts());
+            trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge());
             task = "ppo";
         } else {
             log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
                     group.estimator(), bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6);
             id.put("algorithm", group.estimator().name()).put("group_size", group.groupSize()).put("kl_coef", group.beta()).put("policy", in.policy().id())
                     .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.reward().id()).put("prompts", in.promptsId());
-            trainer = new GroupTrainer(models, in.prompts(), s, group, in.judge(), in.evalPrompts());
+            trainer = new GroupTrainer(models, in.prompts(), s, group, in.judge());
             task = group.estimator().name().toLowerCase(Locale.ROOT);
         }
-        RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options(task, s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS, log));
+        RunLoop.Result r = RunLoop.run(evaluated(trainer, models, in, s), new RunLoop.Options(task, s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS, log));
         long peak = peakResidentBytes();
         if (peak > 0) log.printf("anchor: peak resident memory of this process: %.0f MiB%n", peak / (1024.0 * 1024.0));
         return new Outcome(r, models.policy(), bytes, peak);
+    }
+
+    /** {@code trainer} with the held-out evaluation every {@code s.evalEvery()} updates, before the update, from update 0 (itself when 0). */
+    static RunLoop.Trainer evaluated(RunLoop.Trainer trainer, PpoModels models, PpoInputs in, PpoSettings s) {
+        if (s.evalEvery() == 0) return trainer;
+        if (in.evalPrompts().isEmpty()) throw new anchor.AnchorException("--eval-every needs evaluation prompts");
+        return new anchor.train.EvaluatedTrainer(trainer, s.evalEvery(), true, () -> HeldOutEvaluation.of(models, in.evalPrompts(), s, in.judge()));
     }
 
     /** The process's peak resident set (Linux's VmHWM), or −1 where it cannot be read. */

@@ -40,7 +40,7 @@ import java.util.Map;
  * every token's KL in between (document 1's option 3, where it really enters the rewards).
  * Gradients are exact: ∂L/∂log π and ∂L/∂V of each token ({@link PpoMath}) are fed as the graphs' loss weights.
  * Dropout is off in all four models. Metrics under TRL's names, plus {@code objective/kl_coef},
- * {@code objective/gold} (when a {@link Judge} is given), {@code val/var_explained} and {@code eval/*} ({@link PpoMetrics}). Not logged:
+ * {@code objective/gold} (when a {@link Judge} is given), {@code val/var_explained} ({@link PpoMetrics}). Not logged:
  * {@code policy/entropy_avg}, which needs the whole vocabulary's logits at every trained token.
  */
 public final class PpoTrainer implements RunLoop.Trainer {
@@ -55,31 +55,25 @@ public final class PpoTrainer implements RunLoop.Trainer {
     private final KlController controller;
     private final KlEstimators.Estimator estimator;
     private final Judge judge;
-    private final List<int[]> evalPrompts;
     private final PeriodicKl periodic;
     private final AdamW policyOpt, valueOpt;
 
     /**
-     * @param judge       the true reward and well-formedness of a response, where the setting knows them (null: not logged)
-     * @param evalPrompts the prompts sampled every {@code s.evalEvery()} updates (empty: no evaluation)
+     * @param judge the true reward and well-formedness of a response, where the setting knows them (null: not logged);
+     *              the held-out evaluation is not the trainer's ({@link HeldOutEvaluation}, run by an
+     *              {@link anchor.train.EvaluatedTrainer} around it)
      */
-    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge, List<int[]> evalPrompts) {
+    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
         if (!m.hasCritic()) throw new anchor.AnchorException("PPO needs a value model (a separate one or the policy's shared trunk); GRPO and RLOO need none");
-        if (s.evalEvery() > 0 && evalPrompts.isEmpty()) throw new anchor.AnchorException("--eval-every needs evaluation prompts");
         this.m = m;
         this.prompts = prompts;
         this.s = s;
         this.controller = controller;
         this.estimator = estimator;
         this.judge = judge;
-        this.evalPrompts = evalPrompts;
         this.periodic = new PeriodicKl(s.klEvery());
         this.policyOpt = AdamW.standard(s.lr());
         this.valueOpt = m.sharedTrunk() ? null : AdamW.standard(s.lr());
-    }
-
-    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
-        this(m, prompts, s, controller, estimator, judge, List.of());
     }
 
     RolloutBatch rollout(int step) {
@@ -92,15 +86,8 @@ public final class PpoTrainer implements RunLoop.Trainer {
         return batch;
     }
 
-    /** The {@code eval/*} metrics of the policy as it is now (what {@code evalEvery} logs before an update). */
-    public Map<String, Object> evaluate() {
-        if (evalPrompts.isEmpty()) throw new anchor.AnchorException("no evaluation prompts were given");
-        return PpoMetrics.evaluate(m, evalPrompts, s, judge);
-    }
-
     @Override
     public Map<String, Object> step(int step) {
-        Map<String, Object> eval = s.evalEvery() > 0 && step % s.evalEvery() == 0 ? PpoMetrics.evaluate(m, evalPrompts, s, judge) : Map.of();
         RolloutBatch batch = rollout(step);
         double lr = s.lr() * (1 - (double) step / s.steps());
         policyOpt.setLearningRate(lr);
@@ -113,7 +100,6 @@ public final class PpoTrainer implements RunLoop.Trainer {
         }
         Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge, m.policy().config().eotId());
         row.putAll(st.metrics());
-        row.putAll(eval);
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * s.batch());
         controller.update((Double) row.get("objective/kl"), s.batch());
@@ -195,7 +181,7 @@ public final class PpoTrainer implements RunLoop.Trainer {
      */
     @Override
     public void writeFinal(Path out) {
-        HfCheckpoint.save(m.policy(), false, out.resolve("model"), DType.F32);
+        RunLoop.Trainer.savePolicy(m.policy(), out);
         HfCheckpoint.save(m.critic(), true, out.resolve("value"), DType.F32);
     }
 

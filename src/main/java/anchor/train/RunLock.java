@@ -58,7 +58,7 @@ public final class RunLock implements AutoCloseable {
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new AnchorException("cannot write into the run directory " + out + (readOnlyStore(key) ? ": it is on a read-only file system"
+            throw new AnchorException("cannot write into the run directory " + out + (Folders.readOnlyStore(key) ? ": it is on a read-only file system"
                     : e instanceof AccessDeniedException ? ": permission denied" : ": " + e.getMessage()));
         }
         try {
@@ -89,22 +89,9 @@ public final class RunLock implements AutoCloseable {
 
     /** The reason a directory cannot be made, in words: the ancestor that is a file, or a permission. */
     private static String why(Path dir, IOException e) {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (!Files.exists(p)) continue;
-            if (!Files.isDirectory(p)) return p + " is a file, not a directory";
-            if (readOnlyStore(p)) return p + " is on a read-only file system";
-            if (!Files.isWritable(p)) return "permission denied in " + p;
-            break;
-        }
+        String why = Folders.whyNotWritable(dir);
+        if (why != null) return why;
         return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-    }
-
-    private static boolean readOnlyStore(Path p) {
-        try {
-            return Files.getFileStore(p).isReadOnly();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

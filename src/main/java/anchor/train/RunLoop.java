@@ -55,6 +55,11 @@ public final class RunLoop {
         default void writeFinal(Path out) {
         }
 
+        /** What every trainer's {@link #writeFinal} writes first: the trained policy as {@code out/model} (FP32, no scalar head). */
+        static void savePolicy(anchor.gpt2.Gpt2Model policy, Path out) {
+            anchor.checkpoint.HfCheckpoint.save(policy, false, out.resolve("model"), anchor.safetensors.DType.F32);
+        }
+
         /** The progress bar's message after a step. */
         default String progressMessage(Map<String, Object> row) {
             return "";

@@ -52,24 +52,4 @@ class FrontierTest {
     private static FrontierReport.Mean mean(String arm, double gold, double goldSe, double kl, double klSe) {
         return new FrontierReport.Mean(arm, 5, new ArmsReport.Estimate(kl, klSe, 2), new ArmsReport.Estimate(gold, goldSe, 2));
     }
-
-    @Test
-    void theEvaluationSeesThePolicyAfterExactlyThatManySteps() {
-        int[] done = {0};
-        RunLoop.Trainer counting = new RunLoop.Trainer() {
-            public Map<String, Object> step(int step) {
-                done[0]++;
-                return Map.of();
-            }
-
-            public TrainingCheckpoint.Parts parts() {
-                throw new UnsupportedOperationException();
-            }
-        };
-        var t = new EvaluatedTrainer(counting, 3, () -> Map.of("done", done[0]));
-        RunLoop.run(t, RunLoop.Options.inMemory("count", 7));
-        t.evaluateNow(7);
-        assertThat(t.evaluations()).containsExactly(Map.entry(3, Map.of("done", 3)), Map.entry(6, Map.of("done", 6)), Map.entry(7, Map.of("done", 7)));
-        assertThatThrownBy(() -> new EvaluatedTrainer(counting, 0, Map::of)).isInstanceOf(IllegalArgumentException.class);
-    }
 }

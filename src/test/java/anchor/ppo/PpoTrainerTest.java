@@ -98,11 +98,14 @@ class PpoTrainerTest {
         assertThat(t.state().get("held_token_kl").asDouble()).as("saved with the checkpoint").isEqualTo(mean);
     }
 
-    /** eval/* every N updates, before the update; evaluating changes nothing in the training itself. */
+    /** eval/* every N updates, before the update (the one evaluation wrapper, as PpoRun sets it); evaluating changes nothing in the training itself. */
     @Test
     void evaluationEveryNUpdatesLeavesTheTrainingAsItWas() {
         List<int[]> eval = List.of(new int[]{50256, 464}, new int[]{50256, 317, 3290});
-        var withEval = new PpoTrainer(trainerModels(), PROMPTS, S.withEvalEvery(2), KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH, eval);
+        PpoModels models = trainerModels();
+        PpoSettings every2 = S.withEvalEvery(2);
+        var withEval = new anchor.train.EvaluatedTrainer(new PpoTrainer(models, PROMPTS, every2, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH),
+                2, true, () -> HeldOutEvaluation.of(models, eval, every2, LENGTH));
         PpoTrainer without = trainer(S);
         for (int step = 0; step < 3; step++) {
             Map<String, Object> a = withEval.step(step), b = without.step(step);
