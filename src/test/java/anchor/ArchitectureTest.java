@@ -98,4 +98,19 @@ class ArchitectureTest {
         Set<String> models = Set.of("gpt2.LanguageModel", "gpt2.Gpt2Model", "gpt2.Generator", "gpt2.TrainingPass", "reference.ReferenceModel");
         classesNamedIn("data").forEach((file, named) -> assertThat(named).as(file + " names a model (data only shapes tokens)").doesNotContainAnyElementsOf(models));
     }
+
+    /** The statistics kit is the one place for a mean and its standard error: it stands on nothing of the project's. */
+    @Test
+    void theStatisticsKitSitsBelowEverything() throws IOException {
+        assertThat(edges().getOrDefault("stats", Set.of())).as("stats depends on").isEmpty();
+    }
+
+    /** What the rollouts really earn is judged around a trainer (ppo.JudgedRollouts), as the held-out evaluation is. */
+    @Test
+    void noTrainerHoldsAJudgeOrEvaluationPrompts() throws IOException {
+        for (String f : List.of("ppo/PpoTrainer.java", "ppo/GroupTrainer.java", "dpo/DpoTrainer.java", "reward/RewardTrainer.java")) {
+            String src = Files.readString(Path.of("src/main/java/anchor", f));
+            assertThat(src).as(f).doesNotContain("Judge judge", "evalPrompts");
+        }
+    }
 }

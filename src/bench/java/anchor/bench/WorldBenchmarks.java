@@ -71,7 +71,7 @@ public class WorldBenchmarks {
                     RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(RewardModel.init(sft, 2))));
             List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 256).stream().map(PreferenceData::promptIds).toList();
             PpoSettings s = PpoSettings.DEFAULTS.withSteps(1_000_000).withLr(1e-4);
-            trainer = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null);
+            trainer = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1);
         }
     }
 

@@ -31,7 +31,7 @@ final class PpoTour {
                 RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
         List<int[]> prompts = PreferenceData.prompts(World.TRAIN_PROMPT_SEED, 8).stream().map(World.tokenizer()::encode).toList();
         PpoSettings s = PpoSettings.DEFAULTS.withBatch(8).withMiniBatches(1).withPpoEpochs(1).withSteps(1);
-        Map<String, Object> row = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, null).step(0);
+        Map<String, Object> row = new PpoTrainer(models, prompts, s, KlController.fixed(0.05), KlEstimators.Estimator.K1).step(0);
         double kl = (Double) row.get("objective/kl"), ratio = (Double) row.get("val/ratio");
         tour.bar("KL per sequence at the first update (policy = reference)", "0 (an identity)", String.format("%.6f", kl), kl == 0);
         tour.bar("the penalty −β·KL added to the rewards", "0 (an identity)", String.format("%.6f", (Double) row.get("objective/non_score_reward")),

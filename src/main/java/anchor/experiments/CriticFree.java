@@ -1,6 +1,5 @@
 package anchor.experiments;
 
-import anchor.world.WorldJudge;
 import anchor.Clock;
 import anchor.kl.KlEstimators;
 import anchor.ppo.GroupTrainer;
@@ -55,12 +54,12 @@ public final class CriticFree {
                 EvaluatedTrainer trainer;
                 if (arm.equals("PPO")) {
                     PpoModels m = PpoRun.models(inputs);
-                    trainer = NoKl.evaluated(new PpoTrainer(m, data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1, WorldJudge.INSTANCE), m, s, data);
+                    trainer = NoKl.evaluated(new PpoTrainer(m, data.train(), s, KlController.fixed(PPO_BETA), KlEstimators.Estimator.K1), m, s, data);
                 } else {
                     var g = new GroupTrainer.Settings(arm.equals("GRPO") ? GroupTrainer.Estimator.GRPO : GroupTrainer.Estimator.RLOO, groupSize,
                             arm.equals("GRPO") ? GRPO_BETA : RLOO_BETA);
                     PpoModels m = PpoRun.criticFreeModels(inputs);
-                    trainer = NoKl.evaluated(new GroupTrainer(m, data.train(), s, g, WorldJudge.INSTANCE), m, s, data);
+                    trainer = NoKl.evaluated(new GroupTrainer(m, data.train(), s, g), m, s, data);
                 }
                 List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory(arm, s.steps())).rows();
                 points.addAll(NoKl.points(arm, seed, rows, s.steps(), ((Number) rows.get(rows.size() - 1).get("objective/kl_coef")).doubleValue(), trainer.evaluateNow(s.steps())));

@@ -1,6 +1,5 @@
 package anchor.experiments;
 
-import anchor.world.WorldJudge;
 import anchor.world.WorldRewardModel;
 import anchor.Clock;
 import anchor.AnchorException;
@@ -81,7 +80,7 @@ public final class Frontier {
                 NoKl.Arm arm = NoKl.Arm.fixed(beta);
                 PpoSettings s = arm.settings(plan.ppo().withSeed(seed));
                 PpoModels m = PpoRun.models(arm.inputs(models, new NoKl.Prompts(train, List.of())));
-                var trainer = new PpoTrainer(m, train, s, arm.controller(), KlEstimators.Estimator.K1, WorldJudge.INSTANCE);
+                var trainer = new PpoTrainer(m, train, s, arm.controller(), KlEstimators.Estimator.K1);
                 points.addAll(evaluated(PPO + " " + arm.label(), seed, beta, trainer, m.policy(), s.steps(), plan.evaluations(), setup));
                 log.printf("anchor: frontier: PPO %s, seed %d: %d updates in %.1f min%n", arm.label(), seed, s.steps(), Clock.minutesSince(t0));
             }

@@ -161,7 +161,7 @@ public final class NoKl {
         KlController controller = arm.controller();
         PpoSettings armSettings = arm.settings(s);
         PpoModels models = PpoRun.models(arm.inputs(in, data));
-        var trainer = evaluated(new PpoTrainer(models, data.train(), armSettings, controller, KlEstimators.Estimator.K1, WorldJudge.INSTANCE), models, armSettings, data);
+        var trainer = evaluated(new PpoTrainer(models, data.train(), armSettings, controller, KlEstimators.Estimator.K1), models, armSettings, data);
         List<Map<String, Object>> rows = RunLoop.run(trainer, RunLoop.Options.inMemory("ppo", s.steps())).rows();
         return points(arm.label(), seed, rows, s.steps(), controller.beta(), trainer.evaluateNow(s.steps()));
     }

@@ -1,19 +1,19 @@
 package anchor.experiments;
 
-import anchor.data.PromptResponse;
-import anchor.world.WorldJudge;
-import anchor.world.WorldRewardModel;
-import anchor.Seeds;
-import anchor.Clock;
 import anchor.AnchorException;
+import anchor.Clock;
+import anchor.Seeds;
+import anchor.data.PromptResponse;
 import anchor.gpt2.Generator;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.ppo.RolloutScores;
 import anchor.ppo.PpoSettings;
+import anchor.ppo.RolloutScores;
 import anchor.reward.RewardModel;
+import anchor.stats.Estimate;
 import anchor.world.World;
-import anchor.world.WorldEval;
+import anchor.world.WorldJudge;
+import anchor.world.WorldRewardModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -140,7 +140,8 @@ public final class Overoptimization {
             g[p] = pick.gold();
             kl += BestOfN.klExact(List.of(drawn.get(p)), proxy[p], n) / P;
         }
-        return new BonRow(label, n, BestOfN.klBound(n), kl, WorldEval.mean(s), WorldEval.se(s), WorldEval.mean(g), WorldEval.se(g)); // ≥ 2 prompts (Plan)
+        Estimate proxyPicked = Estimate.of(s), goldPicked = Estimate.of(g);             // ≥ 2 prompts (Plan)
+        return new BonRow(label, n, BestOfN.klBound(n), kl, proxyPicked.mean(), proxyPicked.se(), goldPicked.mean(), goldPicked.se());
     }
 
     private static List<NoKl.Point> relabel(List<NoKl.Point> points, String label) {

@@ -6,11 +6,12 @@ import anchor.gpt2.Loss;
 import anchor.gpt2.TokenBatch;
 import anchor.gpt2.TrainingPass;
 import anchor.kl.KlEstimators;
+import anchor.stats.Estimate;
 import anchor.train.AdamW;
-import anchor.train.TrainingCheckpoint;
 import anchor.train.Diverged;
 import anchor.train.Optimizer;
 import anchor.train.RunLoop;
+import anchor.train.TrainingCheckpoint;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Map;
  * advantage, where the KL enters (RLOO: k1 summed into the reward; GRPO: k3 per token in the loss) and the ratio
  * (RLOO: one per sequence; GRPO: one per token). Three models resident: policy, reference, reward.
  */
-public final class GroupTrainer implements RunLoop.Trainer {
+public final class GroupTrainer implements JudgedRollouts.Sampling {
     public enum Estimator { RLOO, GRPO }
 
     /** The estimator, the responses per prompt and β (RLOO: of k1 in the reward, TRL's 0.05; GRPO: of k3 in the loss, DeepSeekMath's 0.04). */
@@ -39,17 +40,16 @@ public final class GroupTrainer implements RunLoop.Trainer {
     private final List<int[]> prompts;
     private final PpoSettings s;
     private final Settings g;
-    private final Judge judge;
+    private RolloutScores.Scored[] last = new RolloutScores.Scored[0];
     private final AdamW opt;
 
-    public GroupTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, Settings g, Judge judge) {
+    public GroupTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, Settings g) {
         if (m.hasCritic()) throw new AnchorException("a critic-free trainer has no value model");
         if (s.batch() % g.groupSize() != 0) throw new AnchorException("--batch (" + s.batch() + ") must be a multiple of --group-size (" + g.groupSize() + ")");
         this.m = m;
         this.prompts = prompts;
         this.s = s;
         this.g = g;
-        this.judge = judge;
         this.opt = AdamW.standard(s.lr());
     }
 
@@ -75,8 +75,9 @@ public final class GroupTrainer implements RunLoop.Trainer {
             List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < B; from += size, updates++) minibatch(pr, rows, adv, order.subList(from, from + size), sums);
         }
-        Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), judge, m.policy().config().eotId());
-        row.put("objective/rlhf_reward", mean(g.estimator() == Estimator.RLOO ? reward : score));
+        last = rows;
+        Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), m.policy().config().eotId());
+        row.put("objective/rlhf_reward", Estimate.of(g.estimator() == Estimator.RLOO ? reward : score).mean());
         row.put("loss/policy_avg", sums[0] / updates);
         row.put("policy/clipfrac_avg", sums[1] / updates);
         if (g.estimator() == Estimator.GRPO) {
@@ -138,10 +139,10 @@ public final class GroupTrainer implements RunLoop.Trainer {
         return pass.gradients(w);
     }
 
-    private static double mean(double[] x) {
-        double sum = 0;
-        for (double v : x) sum += v;
-        return sum / x.length;
+    /** The rollouts of the last update, in batch order (group by group). */
+    @Override
+    public RolloutScores.Scored[] lastRollouts() {
+        return last;
     }
 
     @Override

@@ -1,9 +1,10 @@
 package anchor.ppo;
 
-import anchor.data.PromptResponse;
 import anchor.Seeds;
+import anchor.data.PromptResponse;
 import anchor.gpt2.Generator;
 import anchor.gpt2.TokenBatch;
+import anchor.stats.Estimate;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,12 +76,10 @@ public final class HeldOutEvaluation {
         return row;
     }
 
-    /** {@code name}: the mean over the evaluation prompts; {@code name_se}: its standard error, sd / √n. */
+    /** {@code name}: the mean over the evaluation prompts; {@code name_se}: its standard error, sd / √n (0 for one prompt). */
     private static void meanAndSe(Map<String, Object> row, String name, double[] v) {
-        double mean = 0, var = 0;
-        for (double x : v) mean += x / v.length;
-        for (double x : v) var += (x - mean) * (x - mean) / Math.max(1, v.length - 1);
-        row.put(name, mean);
-        row.put(name + "_se", Math.sqrt(var / v.length));
+        Estimate e = Estimate.of(v);
+        row.put(name, e.mean());
+        row.put(name + "_se", e.seOrZero());
     }
 }

@@ -8,16 +8,16 @@ import java.util.Map;
 
 /**
  * The metrics of a PPO update under TRL's names ({@code objective/*}, {@code loss/*}, {@code policy/*}, {@code val/*}),
- * plus {@code objective/kl_coef}, {@code objective/gold} and {@code val/var_explained} ({@code eval/*}, on held-out
- * prompts, is {@link HeldOutEvaluation}'s). KL is per sequence: the sum over a response's tokens.
+ * plus {@code objective/kl_coef} and {@code val/var_explained} ({@code objective/gold}, the judged rollouts, is
+ * {@link JudgedRollouts}'; {@code eval/*}, on held-out prompts, {@link HeldOutEvaluation}'s). KL is per sequence: the sum over a response's tokens.
  */
 final class PpoMetrics {
     private PpoMetrics() {
     }
 
     /** The rollouts' objective metrics (TRL's objective/*, val/num_eos_tokens, val/var_explained). */
-    static Map<String, Object> objective(RolloutBatch batch, double beta, Judge judge, int eot) {
-        Map<String, Object> row = rollouts(batch.rows(), beta, judge, eot);
+    static Map<String, Object> objective(RolloutBatch batch, double beta, int eot) {
+        Map<String, Object> row = rollouts(batch.rows(), beta, eot);
         double sr = 0, sr2 = 0, sd = 0, sd2 = 0;
         int tokens = 0;
         for (int b = 0; b < batch.rows().length; b++) {
@@ -39,11 +39,11 @@ final class PpoMetrics {
     /**
      * What every trainer that samples logs about its rollouts: objective/kl (per sequence), objective/entropy,
      * objective/non_score_reward and objective/rlhf_reward (with the KL as a reward), objective/scores,
-     * objective/kl_coef, objective/gold (with a judge) and val/num_eos_tokens.
+     * objective/kl_coef and val/num_eos_tokens (objective/gold is {@link JudgedRollouts}').
      */
-    static Map<String, Object> rollouts(RolloutScores.Scored[] rows, double beta, Judge judge, int eot) {
+    static Map<String, Object> rollouts(RolloutScores.Scored[] rows, double beta, int eot) {
         int B = rows.length;
-        double kl = 0, entropy = 0, nonScore = 0, score = 0, goldSum = 0, eos = 0;
+        double kl = 0, entropy = 0, nonScore = 0, score = 0, eos = 0;
         for (RolloutScores.Scored e : rows) {
             for (int t = 0; t < e.kl().length; t++) {
                 kl += e.kl()[t] / B;
@@ -52,7 +52,6 @@ final class PpoMetrics {
                 if (e.responseIds()[t] == eot) eos++;
             }
             score += e.score() / B;
-            if (judge != null) goldSum += judge.gold(e.responseIds()) / B;
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("objective/kl", kl);
@@ -61,7 +60,6 @@ final class PpoMetrics {
         row.put("objective/rlhf_reward", nonScore + score);
         row.put("objective/scores", score);
         row.put("objective/kl_coef", beta);
-        if (judge != null) row.put("objective/gold", goldSum);
         row.put("val/num_eos_tokens", (int) eos);
         return row;
     }

@@ -80,14 +80,14 @@ public final class PpoRun {
             id.put("kl_estimator", estimator.name()).put("kl_controller", controller.isAdaptive() ? "adaptive" : "fixed").put("kl_coef_initial", controller.beta())
                     .put("policy", in.policy().id()).put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name())
                     .put("reward_model", in.reward().id()).put("value_model", in.value().id()).put("prompts", in.promptsId());
-            trainer = new PpoTrainer(models, in.prompts(), s, controller, estimator, in.judge());
+            trainer = JudgedRollouts.of(new PpoTrainer(models, in.prompts(), s, controller, estimator), in.judge());
             task = "ppo";
         } else {
             log.printf("anchor: three models resident (%s, no value model): policy %.1f MB, reference (%s) %.1f MB, reward %.1f MB (parameters only)%n",
                     group.estimator(), bytes[0] / 1e6, reference, bytes[1] / 1e6, bytes[2] / 1e6);
             id.put("algorithm", group.estimator().name()).put("group_size", group.groupSize()).put("kl_coef", group.beta()).put("policy", in.policy().id())
                     .put("reference", in.referenceId()).put("reference_dtype", in.referencePlacement().name()).put("reward_model", in.reward().id()).put("prompts", in.promptsId());
-            trainer = new GroupTrainer(models, in.prompts(), s, group, in.judge());
+            trainer = JudgedRollouts.of(new GroupTrainer(models, in.prompts(), s, group), in.judge());
             task = group.estimator().name().toLowerCase(Locale.ROOT);
         }
         RunLoop.Result r = RunLoop.run(evaluated(trainer, models, in, s), new RunLoop.Options(task, s.steps(), out, saveEvery, progress, id, PpoTrainer.METRICS, log));

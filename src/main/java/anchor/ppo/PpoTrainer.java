@@ -40,10 +40,10 @@ import java.util.Map;
  * every token's KL in between (document 1's option 3, where it really enters the rewards).
  * Gradients are exact: ∂L/∂log π and ∂L/∂V of each token ({@link PpoMath}) are fed as the graphs' loss weights.
  * Dropout is off in all four models. Metrics under TRL's names, plus {@code objective/kl_coef},
- * {@code objective/gold} (when a {@link Judge} is given), {@code val/var_explained} ({@link PpoMetrics}). Not logged:
+ * {@code val/var_explained} ({@link PpoMetrics}; {@code objective/gold} where a {@link JudgedRollouts} wraps it). Not logged:
  * {@code policy/entropy_avg}, which needs the whole vocabulary's logits at every trained token.
  */
-public final class PpoTrainer implements RunLoop.Trainer {
+public final class PpoTrainer implements JudgedRollouts.Sampling {
     public static final MetricsLog.Layout METRICS = new MetricsLog.Layout(List.of(),
             List.of(new MetricsLog.Curve("reward.png", "Reward of the rollouts", "reward", "objective/scores", "objective/rlhf_reward", "objective/gold"),
                     new MetricsLog.Curve("kl.png", "KL(π ‖ π_ref) per sequence (summed over tokens)", "nats", "objective/kl"),
@@ -54,23 +54,21 @@ public final class PpoTrainer implements RunLoop.Trainer {
     private final PpoSettings s;
     private final KlController controller;
     private final KlEstimators.Estimator estimator;
-    private final Judge judge;
+    private RolloutScores.Scored[] last = new RolloutScores.Scored[0];
     private final PeriodicKl periodic;
     private final AdamW policyOpt, valueOpt;
 
     /**
-     * @param judge the true reward and well-formedness of a response, where the setting knows them (null: not logged);
-     *              the held-out evaluation is not the trainer's ({@link HeldOutEvaluation}, run by an
-     *              {@link anchor.train.EvaluatedTrainer} around it)
+     * What the rollouts really earn is not the trainer's ({@link JudgedRollouts} around it), nor is the held-out
+     * evaluation ({@link HeldOutEvaluation}, run by an {@link anchor.train.EvaluatedTrainer} around it).
      */
-    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, Judge judge) {
+    public PpoTrainer(PpoModels m, List<int[]> prompts, PpoSettings s, KlController controller, KlEstimators.Estimator estimator) {
         if (!m.hasCritic()) throw new anchor.AnchorException("PPO needs a value model (a separate one or the policy's shared trunk); GRPO and RLOO need none");
         this.m = m;
         this.prompts = prompts;
         this.s = s;
         this.controller = controller;
         this.estimator = estimator;
-        this.judge = judge;
         this.periodic = new PeriodicKl(s.klEvery());
         this.policyOpt = AdamW.standard(s.lr());
         this.valueOpt = m.sharedTrunk() ? null : AdamW.standard(s.lr());
@@ -98,7 +96,8 @@ public final class PpoTrainer implements RunLoop.Trainer {
             List<Integer> order = Rollouts.epochOrder(s, step, epoch);
             for (int from = 0; from < s.batch(); from += size) minibatch(batch, order.subList(from, from + size), st);
         }
-        Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), judge, m.policy().config().eotId());
+        last = batch.rows();
+        Map<String, Object> row = PpoMetrics.objective(batch, controller.beta(), m.policy().config().eotId());
         row.putAll(st.metrics());
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * s.batch());
@@ -162,6 +161,12 @@ public final class PpoTrainer implements RunLoop.Trainer {
 
     private void checkLoss(PpoMetrics.MinibatchLoss sum) {
         if (!sum.finite()) throw new Diverged("the PPO loss became " + (sum.policy + s.vfCoef() * sum.value));
+    }
+
+    /** The rollouts of the last update, in batch order. */
+    @Override
+    public RolloutScores.Scored[] lastRollouts() {
+        return last;
     }
 
     @Override

@@ -31,6 +31,11 @@ public record Estimate(double mean, double se, int n) {
         return of(d);
     }
 
+    /** The standard error, or 0 for a single value: for a report's column, which must hold a number (intervals stay NaN). */
+    public double seOrZero() {
+        return n < 2 ? 0 : se;
+    }
+
     public int df() {
         return n - 1;
     }

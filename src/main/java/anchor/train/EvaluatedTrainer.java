@@ -1,8 +1,5 @@
 package anchor.train;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,16 +12,15 @@ import java.util.function.Supplier;
  * and are kept by the number of steps done ({@link #evaluations}); {@link #evaluateNow} adds the point after the
  * last step. The run itself is the trainer's, unchanged: the same run loop, the same steps, the same numbers.
  */
-public final class EvaluatedTrainer implements RunLoop.Trainer {
-    private final RunLoop.Trainer trainer;
+public final class EvaluatedTrainer extends WrappedTrainer {
     private final int every;
     private final boolean fromStart;
     private final Supplier<Map<String, Object>> evaluation;
     private final Map<Integer, Map<String, Object>> evaluations = new LinkedHashMap<>();
 
     public EvaluatedTrainer(RunLoop.Trainer trainer, int every, boolean fromStart, Supplier<Map<String, Object>> evaluation) {
+        super(trainer);
         if (every < 0) throw new IllegalArgumentException("every must be >= 0");
-        this.trainer = trainer;
         this.every = every;
         this.fromStart = fromStart;
         this.evaluation = evaluation;
@@ -46,30 +42,5 @@ public final class EvaluatedTrainer implements RunLoop.Trainer {
     /** The evaluations by the number of steps done before them, in run order. */
     public Map<Integer, Map<String, Object>> evaluations() {
         return evaluations;
-    }
-
-    @Override
-    public TrainingCheckpoint.Parts parts() {
-        return trainer.parts();
-    }
-
-    @Override
-    public ObjectNode state() {
-        return trainer.state();
-    }
-
-    @Override
-    public void restore(ObjectNode state) {
-        trainer.restore(state);
-    }
-
-    @Override
-    public void writeFinal(Path out) {
-        trainer.writeFinal(out);
-    }
-
-    @Override
-    public String progressMessage(Map<String, Object> row) {
-        return trainer.progressMessage(row);
     }
 }

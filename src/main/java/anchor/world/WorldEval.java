@@ -4,6 +4,7 @@ import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.LanguageModel;
 import anchor.gpt2.TokenBatch;
 import anchor.logprobs.SequenceLogProbs;
+import anchor.stats.Estimate;
 
 import java.util.HashSet;
 import java.util.List;
@@ -79,23 +80,9 @@ public final class WorldEval {
                 for (int m : mask[i]) refTokens += m;
             }
         }
-        return new Report(n, mean(gold), se(gold), mean(win), se(win), mean(kl), se(kl), mean(grammatical), se(grammatical), mean(length), se(length),
+        Estimate g = Estimate.of(gold), w = Estimate.of(win), k = Estimate.of(kl), ok = Estimate.of(grammatical), len = Estimate.of(length);
+        return new Report(n, g.mean(), g.seOrZero(), w.mean(), w.seOrZero(), k.mean(), k.seOrZero(), ok.mean(), ok.seOrZero(), len.mean(), len.seOrZero(),
                 distinct(samples, 1), distinct(samples, 2), new HashSet<>(samples).size() / (double) n, Math.exp(-refLogp / Math.max(1, refTokens)));
-    }
-
-    /** The mean of {@code x}. */
-    public static double mean(double[] x) {
-        double m = 0;
-        for (double v : x) m += v / x.length;
-        return m;
-    }
-
-    /** The standard error of the mean: the sample standard deviation over √n (0 for fewer than two values). */
-    public static double se(double[] x) {
-        if (x.length < 2) return 0;
-        double m = mean(x), ss = 0;
-        for (double v : x) ss += (v - m) * (v - m);
-        return Math.sqrt(ss / (x.length - 1) / x.length);
     }
 
     /** Distinct-n: unique word n-grams over all n-grams in the samples. */

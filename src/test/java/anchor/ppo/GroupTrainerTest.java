@@ -19,7 +19,7 @@ class GroupTrainerTest {
         Gpt2Weights sft = TestModels.allRandom(PpoTrainerTest.C, 3);
         Gpt2Weights rm = constantReward ? sft.withScoreHead(new float[PpoTrainerTest.C.nEmbd()]) : RewardModel.init(TestModels.allRandom(PpoTrainerTest.C, 7), 8);
         var models = new PpoModels(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, ValueModel.NONE);
-        return new GroupTrainer(models, PpoTrainerTest.PROMPTS, S, g, PpoTrainerTest.LENGTH);
+        return new GroupTrainer(models, PpoTrainerTest.PROMPTS, S, g);
     }
 
     @Test

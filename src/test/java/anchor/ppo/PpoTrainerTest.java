@@ -32,7 +32,7 @@ class PpoTrainerTest {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
         var models = new PpoModels(Gpt2Model.of(sft), Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(),
                 RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
-        return new PpoTrainer(models, PROMPTS, s, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
+        return new PpoTrainer(models, PROMPTS, s, KlController.fixed(0.05), KlEstimators.Estimator.K1);
     }
 
     /** A judge that knows the length as the true reward and calls responses that end with EOS well formed. */
@@ -58,9 +58,26 @@ class PpoTrainerTest {
         assertThat((Double) row.get("val/ratio")).as("one minibatch: the policy has not moved yet").isCloseTo(1, within(1e-5));
         assertThat((Double) row.get("policy/approxkl_avg")).isCloseTo(0, within(1e-10));
         assertThat((Double) row.get("policy/clipfrac_avg")).isZero();
-        assertThat((Double) row.get("objective/gold")).as("the given true reward: here the length").isBetween(1.0, 6.0);
         Map<String, Object> next = t.step(1);
         assertThat((Double) next.get("objective/kl")).as("after an update the policy has left the reference").isNotZero();
+    }
+
+    /** The judge reads the rollouts the update trained on: objective/gold beside objective/scores, and nothing else changes. */
+    @Test
+    void judgedRolloutsAddTheirTrueRewardAndChangeNothingElse() {
+        PpoTrainer inner = trainer(S);
+        var judged = JudgedRollouts.of(inner, LENGTH);
+        PpoTrainer plain = trainer(S);
+        for (int step = 0; step < 2; step++) {
+            Map<String, Object> a = judged.step(step), b = plain.step(step);
+            double meanLength = java.util.Arrays.stream(inner.lastRollouts()).mapToInt(e -> e.responseIds().length).average().orElseThrow();
+            assertThat((Double) a.get("objective/gold")).as("the test judge's gold is the length: the batch mean").isEqualTo(meanLength, within(1e-12));
+            List<String> keys = new java.util.ArrayList<>(a.keySet());
+            assertThat(keys.get(keys.indexOf("objective/gold") - 1)).as("where metrics.csv has always had it").isEqualTo("objective/kl_coef");
+            a.remove("objective/gold");
+            assertThat(a).as("step %d", step).isEqualTo(b);
+        }
+        assertThat(JudgedRollouts.of(plain, null)).as("no judge, no wrapper").isSameAs(plain);
     }
 
     /** Document 1's FP16 option in a real loop: the reference's rounding shows as a small, non-zero KL at step 0. */
@@ -69,12 +86,12 @@ class PpoTrainerTest {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
         var models = new PpoModels(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.FP16),
                 Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
-        double kl = (Double) new PpoTrainer(models, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
+        double kl = (Double) new PpoTrainer(models, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1)
                 .step(0).get("objective/kl");
         assertThat(Math.abs(kl)).isGreaterThan(0).isLessThan(1e-2);
         var cpu = new PpoModels(Gpt2Model.of(sft), PpoRun.reference(sft, anchor.reference.ReferenceModel.Placement.CPU),
                 Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, new ValueModel.Separate(Gpt2Model.of(rm)));
-        double cpuKl = (Double) new PpoTrainer(cpu, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1, null)
+        double cpuKl = (Double) new PpoTrainer(cpu, PROMPTS, S.withMiniBatches(1).withPpoEpochs(1), KlController.fixed(0.05), KlEstimators.Estimator.K1)
                 .step(0).get("objective/kl");
         assertThat(Math.abs(cpuKl)).as("the plain-Java float64 reference at T = 0.7: only FP32 rounding apart").isLessThan(1e-4);
     }
@@ -104,7 +121,7 @@ class PpoTrainerTest {
         List<int[]> eval = List.of(new int[]{50256, 464}, new int[]{50256, 317, 3290});
         PpoModels models = trainerModels();
         PpoSettings every2 = S.withEvalEvery(2);
-        var withEval = new anchor.train.EvaluatedTrainer(new PpoTrainer(models, PROMPTS, every2, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH),
+        var withEval = new anchor.train.EvaluatedTrainer(new PpoTrainer(models, PROMPTS, every2, KlController.fixed(0.05), KlEstimators.Estimator.K1),
                 2, true, () -> HeldOutEvaluation.of(models, eval, every2, LENGTH));
         PpoTrainer without = trainer(S);
         for (int step = 0; step < 3; step++) {
@@ -129,7 +146,7 @@ class PpoTrainerTest {
         Gpt2Weights sft = TestModels.allRandom(C, 3), rm = RewardModel.init(TestModels.allRandom(C, 7), 8);
         Gpt2Model policy = PpoRun.policy(sft, true);
         var models = new PpoModels(policy, Gpt2Model.of(sft).frozenCopy(), Gpt2Model.of(rm).frozenCopy(), RewardModel.Normalization.IDENTITY, ValueModel.SHARED_TRUNK);
-        PpoTrainer t = new PpoTrainer(models, PROMPTS, S, KlController.fixed(0.05), KlEstimators.Estimator.K1, LENGTH);
+        PpoTrainer t = new PpoTrainer(models, PROMPTS, S, KlController.fixed(0.05), KlEstimators.Estimator.K1);
         assertThat(t.rollout(0).rows()[0].values()).as("a zero head: V = 0 everywhere").containsOnly(0.0);
         Map<String, Object> row = t.step(0);
         assertThat((Double) row.get("objective/kl")).isZero();
