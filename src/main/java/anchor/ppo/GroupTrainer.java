@@ -69,7 +69,7 @@ public final class GroupTrainer implements JudgedRollouts.Sampling {
         double[] adv = g.estimator() == Estimator.RLOO ? GroupMath.leaveOneOut(reward, G) : GroupMath.groupNormalized(score, G);
         double lr = s.lr() * (1 - (double) step / s.steps());
         opt.setLearningRate(lr);
-        double[] sums = new double[3];                                                         // loss, clipped fraction, k3
+        MinibatchLoss sums = new MinibatchLoss();                                              // summed over the update's minibatches
         int size = B / s.miniBatches(), updates = 0;
         for (int epoch = 0; epoch < s.ppoEpochs(); epoch++) {
             List<Integer> order = Rollouts.epochOrder(s, step, epoch);
@@ -78,11 +78,11 @@ public final class GroupTrainer implements JudgedRollouts.Sampling {
         last = rows;
         Map<String, Object> row = PpoMetrics.rollouts(rows, g.beta(), m.policy().config().eotId());
         row.put("objective/rlhf_reward", Estimate.of(g.estimator() == Estimator.RLOO ? reward : score).mean());
-        row.put("loss/policy_avg", sums[0] / updates);
-        row.put("policy/clipfrac_avg", sums[1] / updates);
+        row.put("loss/policy_avg", sums.loss / updates);
+        row.put("policy/clipfrac_avg", sums.clipped / updates);
         if (g.estimator() == Estimator.GRPO) {
             row.remove("objective/non_score_reward");                                          // GRPO's KL is in the loss, not in a reward
-            row.put("objective/k3_avg", sums[2] / updates);
+            row.put("objective/k3_avg", sums.k3 / updates);
         }
         row.put("lr", lr);
         row.put("episode", (long) (step + 1) * B);
@@ -90,12 +90,12 @@ public final class GroupTrainer implements JudgedRollouts.Sampling {
     }
 
     /** One AdamW step on the policy from the clipped loss of {@code rows}' responses. */
-    private void minibatch(int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows, double[] sums) {
+    private void minibatch(int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows, MinibatchLoss sums) {
         int R = rows.size();
         Rollouts.Minibatch mb = Rollouts.minibatch(pr, ex, rows, m.policy().config().nPositions());
         TokenBatch tb = mb.batch();
         int[][] responses = mb.responses();                                                    // (R, T−1): the loss lives here only
-        double[] acc = new double[3];
+        MinibatchLoss acc = new MinibatchLoss();
         Gradients grads;
         if (g.estimator() == Estimator.RLOO) {                                                 // one ratio per sequence: needs Σ log π first
             try (TrainingPass pass = m.policy().trainingPass(tb, s.temperature())) {          // one forward: the log-probs now, the backward pass once the weights are known
@@ -109,20 +109,20 @@ public final class GroupTrainer implements JudgedRollouts.Sampling {
                 if (t < 0 || t >= n) return 0;
                 GroupMath.Clipped c = GroupMath.clipped(logp - e.logprobs()[t], adv[b], s.cliprange());
                 GroupMath.K3 k = GroupMath.k3(logp, e.refLogprobs()[t]);
-                acc[0] += (c.loss() + g.beta() * k.value()) / (n * R);
-                acc[1] += (c.clipped() ? 1.0 : 0.0) / (n * R);
-                acc[2] += k.value() / (n * R);
+                acc.loss += (c.loss() + g.beta() * k.value()) / (n * R);
+                acc.clipped += (c.clipped() ? 1.0 : 0.0) / (n * R);
+                acc.k3 += k.value() / (n * R);
                 return (c.gradLogRatio() + g.beta() * k.gradLogProb()) / (n * R);
             }, responses).withTemperature(s.temperature()));
         }
-        if (!Double.isFinite(acc[0])) throw new Diverged("the " + g.estimator() + " loss became " + acc[0]);
+        if (!Double.isFinite(acc.loss)) throw new Diverged("the " + g.estimator() + " loss became " + acc.loss);
         Optimizer.clippedUpdate(s.maxGradNorm(), new Optimizer.Part(opt, m.policy().parameters(), grads.byParameter()));
-        for (int i = 0; i < 3; i++) sums[i] += acc[i];
+        sums.add(acc);
     }
 
     /** RLOO's sequence ratios from the pass's log-probs, then its backward pass with the clipped loss's weights. */
     private Gradients rlooGradients(TrainingPass pass, int[][] pr, RolloutScores.Scored[] ex, double[] adv, List<Integer> rows,
-                                              int[][] responses, double[] acc) {
+                                              int[][] responses, MinibatchLoss acc) {
         int R = rows.size();
         double[][] now = pass.tokenLogProbs(responses);                                       // (R, T−1)
         double[][] w = new double[R][now[0].length];
@@ -132,11 +132,24 @@ public final class GroupTrainer implements JudgedRollouts.Sampling {
             double logRatio = 0;
             for (int t = 0; t < e.responseIds().length; t++) logRatio += now[r][P - 1 + t] - e.logprobs()[t];
             GroupMath.Clipped c = GroupMath.clipped(logRatio, adv[b], s.cliprange());
-            acc[0] += c.loss() / R;
-            acc[1] += (c.clipped() ? 1.0 : 0.0) / R;
+            acc.loss += c.loss() / R;
+            acc.clipped += (c.clipped() ? 1.0 : 0.0) / R;
             for (int t = 0; t < e.responseIds().length; t++) w[r][P - 1 + t] = c.gradLogRatio() / R;
         }
         return pass.gradients(w);
+    }
+
+    /** One minibatch's loss and rates (means over its sequences, GRPO: over each sequence's tokens first), summed as they are seen. */
+    private static final class MinibatchLoss {
+        double loss;       // the clipped loss (GRPO: + β·k3)
+        double clipped;    // fraction clipped (RLOO: sequences; GRPO: tokens)
+        double k3;         // GRPO's mean k3 (RLOO: 0, its KL is in the reward)
+
+        void add(MinibatchLoss m) {
+            loss += m.loss;
+            clipped += m.clipped;
+            k3 += m.k3;
+        }
     }
 
     /** The rollouts of the last update, in batch order (group by group). */
