@@ -44,7 +44,7 @@ final class PpoCommand implements Runnable {
     Integer evalEvery;
     @Option(names = "--eval-prompts", paramLabel = "FILE.jsonl", description = "Evaluation prompts (default: the world's 64 held-out prompts when --prompts is not given).")
     Path evalPromptsFile;
-    @Option(names = "--reward-model", paramLabel = "DIR", description = "Default: the world's, trained once into runs/reward-world.")
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "Default: the world's, trained once into a per-user cache ($ANCHOR_CACHE, else $XDG_CACHE_HOME/anchor or ~/.cache/anchor).")
     Path rewardDir;
     @Option(names = "--value-model", paramLabel = "DIR|shared", description = "Default: a copy of the reward model (TRL's design); shared: a zero scalar head on the policy's own trunk (Ziegler et al.).")
     String valueModel;
@@ -144,7 +144,7 @@ final class PpoCommand implements Runnable {
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         // each model's weights are loaded when the models are built, and not kept
         var policy = new PpoInputs.Source(() -> HfCheckpoint.load(policyPath).withoutScoreHead(), policyDir == null ? World.sftId() : policyDir.toAbsolutePath().toString());
-        Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, err);
+        Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(err);
         var reward = new PpoInputs.Source(() -> RewardModel.load(rm), rm.toAbsolutePath().toString());
         var value = shared() ? PpoInputs.ValueStart.SHARED_TRUNK : valueModel == null ? PpoInputs.ValueStart.REWARD_MODEL
                 : new PpoInputs.ValueStart.Own(new PpoInputs.Source(() -> RewardModel.load(Path.of(valueModel)), Path.of(valueModel).toAbsolutePath().toString()));

@@ -28,7 +28,7 @@ final class PpoExplainCommand implements Runnable {
     Path policyDir;
     @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
     Path referenceDir;
-    @Option(names = "--reward-model", required = true, paramLabel = "DIR", description = "A GPT2ForSequenceClassification directory (anchor reward train).")
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT2ForSequenceClassification directory (anchor reward train). Default: the world's, as anchor ppo takes it (trained once into the per-user cache).")
     Path rewardDir;
     @Option(names = "--value-model", required = true, paramLabel = "DIR", description = "Required: a GPT2ForSequenceClassification directory — a PPO run's out/value, or the reward model itself (where a run's value model starts by default).")
     Path valueDir;
@@ -63,10 +63,11 @@ final class PpoExplainCommand implements Runnable {
         Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)).withoutScoreHead());
         var reference = anchor.reference.ReferenceModel.create(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead(),
                 anchor.reference.ReferenceModel.Placement.FP32);
-        Gpt2Model reward = RewardCommand.rewardModel(rewardDir), value = RewardCommand.rewardModel(valueDir);
+        Path rewardPath = rewardDir != null ? rewardDir : anchor.world.WorldRewardModel.cached(err);
+        Gpt2Model reward = RewardCommand.rewardModel(rewardPath), value = RewardCommand.rewardModel(valueDir);
         for (int id : prompt) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--prompt-ids: token id " + id + " is outside the vocabulary");
         for (int id : response) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--response-ids: token id " + id + " is outside the vocabulary");
-        var models = new PpoModels(policy, reference, reward, RewardModel.normalization(rewardDir), new ValueModel.Separate(value));
+        var models = new PpoModels(policy, reference, reward, RewardModel.normalization(rewardPath), new ValueModel.Separate(value));
         RolloutScores.Scored e = RolloutScores.of(models, prompt, response, s);
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();

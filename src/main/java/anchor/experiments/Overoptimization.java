@@ -75,9 +75,9 @@ public final class Overoptimization {
     public record Proxy(Gpt2Weights weights, RewardModel.Normalization normalization) {
     }
 
-    /** The world's proxy trained on the first {@code size} training pairs (0: all), cached under {@code out} (all: runs/reward-world). */
+    /** The world's proxy trained on the first {@code size} training pairs (0: all), cached under {@code out} (all: the world's, in the per-user cache). */
     static Proxy worldProxy(int size, Path out, PrintWriter log) {
-        Path dir = size == 0 ? WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log) : WorldRewardModel.cached(out.resolve("reward-" + size), size, log);
+        Path dir = size == 0 ? WorldRewardModel.cached(log) : WorldRewardModel.cached(out.resolve("reward-" + size), size, log);
         return new Proxy(RewardModel.load(dir), RewardModel.normalization(dir));
     }
 

@@ -58,7 +58,7 @@ public final class PpoArms {
 
     /** The SFT policy (also the reference) and the world's cached reward model, trained first if it is not there yet. */
     static NoKl.Models worldModels(PrintWriter log) {
-        Path rm = WorldRewardModel.cached(WorldRewardModel.DEFAULT_DIR, log);
+        Path rm = WorldRewardModel.cached(log);
         return new NoKl.Models(World.sftWeights().withoutScoreHead(), RewardModel.load(rm), RewardModel.normalization(rm));
     }
 

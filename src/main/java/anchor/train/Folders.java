@@ -24,10 +24,15 @@ public final class Folders {
      * ancestor is a file, on a read-only file system, or not writable — or null when nothing stands in the way.
      */
     public static String whyNotWritable(Path dir) {
+        return whyNotWritable(dir, Folders::readOnlyStore);
+    }
+
+    /** As above, with the file system's read-only flag asked of {@code readOnly} (a test cannot mount one). */
+    static String whyNotWritable(Path dir, java.util.function.Predicate<Path> readOnly) {
         Path p = nearestExisting(dir);
         if (p == null) return null;
         if (!Files.isDirectory(p)) return p + " is a file, not a directory";
-        if (readOnlyStore(p)) return p + " is on a read-only file system";
+        if (readOnly.test(p)) return p + " is on a read-only file system";
         if (!Files.isWritable(p)) return "permission denied in " + p;
         return null;
     }

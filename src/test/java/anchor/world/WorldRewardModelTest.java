@@ -27,6 +27,30 @@ class WorldRewardModelTest {
         }
     }
 
+    /** #41, 10: one cache per user, wherever the checkout and the working directory are, named by what it was trained from. */
+    @Test
+    void theCacheIsPerUserAndKeyedByWhatItWasTrainedFrom(@TempDir Path dir) {
+        assertThat(WorldRewardModel.cacheRoot(java.util.Map.of(), "/home/ann")).isEqualTo(Path.of("/home/ann/.cache/anchor"));
+        assertThat(WorldRewardModel.cacheRoot(java.util.Map.of("XDG_CACHE_HOME", "/x/cache"), "/home/ann")).isEqualTo(Path.of("/x/cache/anchor"));
+        assertThat(WorldRewardModel.cacheRoot(java.util.Map.of("XDG_CACHE_HOME", "/x/cache", "ANCHOR_CACHE", dir.toString()), "/home/ann"))
+                .as("ANCHOR_CACHE first").isEqualTo(dir.toAbsolutePath());
+        assertThat(WorldRewardModel.cacheRoot(java.util.Map.of("ANCHOR_CACHE", " "), "/home/ann")).as("empty counts as unset").isEqualTo(Path.of("/home/ann/.cache/anchor"));
+        String here = WorldRewardModel.key(World.sftId(), WorldRewardModel.SETTINGS);
+        assertThat(here).hasSize(12).isEqualTo(WorldRewardModel.key(World.sftId(), WorldRewardModel.SETTINGS));
+        assertThat(WorldRewardModel.key("world:sft@0123456789abcdef", WorldRewardModel.SETTINGS)).as("another SFT model").isNotEqualTo(here);
+        assertThat(WorldRewardModel.key(World.sftId(), WorldRewardModel.SETTINGS.withSeed(1))).as("other settings").isNotEqualTo(here);
+        assertThat(WorldRewardModel.defaultDir().getFileName().toString()).isEqualTo("reward-world-" + here);
+        assertThat(WorldRewardModel.defaultDir()).as("not relative to the working directory").isAbsolute();
+    }
+
+    /** A cache that cannot be written says so and names the variable that moves it, before any training. */
+    @Test
+    void anUnwritableCacheNamesTheVariableThatMovesIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> WorldRewardModel.cached(file.resolve("reward-world"), new PrintWriter(new StringWriter())))
+                .isInstanceOf(AnchorException.class).hasMessageContaining("is a file, not a directory").hasMessageContaining("ANCHOR_CACHE");
+    }
+
     /**
      * A cached reward model made from another world SFT model (an older Anchor's, with GPT-2's whole vocabulary) would
      * score token ids of a different vocabulary: it is moved aside, whole, and not used; one of this SFT model is.
