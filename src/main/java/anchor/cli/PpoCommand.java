@@ -144,6 +144,7 @@ final class PpoCommand implements Runnable {
         Path policyPath = Common.modelDir(policyDir, "--policy", err);
         // each model's weights are loaded when the models are built, and not kept
         var policy = new PpoInputs.Source(() -> HfCheckpoint.load(policyPath).withoutScoreHead(), policyDir == null ? World.sftId() : policyDir.toAbsolutePath().toString());
+        PpoRun.checkMemory(anchor.gpt2.Gpt2Config.fromJson(policyPath.resolve("config.json")), prompts, s);   // before the world's reward model may be trained
         Path rm = rewardDir != null ? rewardDir : WorldRewardModel.cached(err);
         var reward = new PpoInputs.Source(() -> RewardModel.load(rm), rm.toAbsolutePath().toString());
         var value = shared() ? PpoInputs.ValueStart.SHARED_TRUNK : valueModel == null ? PpoInputs.ValueStart.REWARD_MODEL

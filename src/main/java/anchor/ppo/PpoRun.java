@@ -4,6 +4,7 @@ import anchor.gpt2.Gpt2Config;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
 import anchor.gpt2.LanguageModel;
+import anchor.gpt2.MemoryFloor;
 import anchor.kl.KlEstimators;
 import anchor.reference.ReferenceModel;
 import anchor.train.RunLoop;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -66,6 +68,7 @@ public final class PpoRun {
     public static Outcome train(PpoInputs in, PpoSettings s, KlController controller, KlEstimators.Estimator estimator, GroupTrainer.Settings group,
                                 Path out, int saveEvery, boolean progress, PrintWriter log) {
         PpoModels models = group == null ? models(in) : criticFreeModels(in);   // inputs read before the run directory is touched
+        checkMemory(models.policy().config(), in.prompts(), s);
         long[] bytes = {models.policy().parameterBytes(), models.reference().parameterBytes(), models.reward().parameterBytes(),
                 models.value() instanceof ValueModel.Separate v ? v.model().parameterBytes() : 0};
         String reference = in.referencePlacement().name().toLowerCase(Locale.ROOT);
@@ -101,6 +104,15 @@ public final class PpoRun {
         if (s.evalEvery() == 0) return trainer;
         if (in.evalPrompts().isEmpty()) throw new anchor.AnchorException("--eval-every needs evaluation prompts");
         return new anchor.train.EvaluatedTrainer(trainer, s.evalEvery(), true, () -> HeldOutEvaluation.of(models, in.evalPrompts(), s, in.judge()));
+    }
+
+    /** Refuses a --batch whose sampling or training pass can never fit (MemoryFloor), before the first update. */
+    public static void checkMemory(Gpt2Config c, List<int[]> prompts, PpoSettings s) {
+        long rows = s.batch() / s.miniBatches();
+        int shortest = prompts.stream().mapToInt(p -> p.length).min().orElse(0) + 1;             // a prompt and at least one response token
+        MemoryFloor.check("sampling " + s.batch() + " responses at once", MemoryFloor.sampling(c, s.batch()), "--batch", s.batch(), MemoryFloor.allowed());
+        MemoryFloor.check("one training pass of " + rows + " sequences of at least " + shortest + " tokens", MemoryFloor.trainingPass(c, rows, shortest),
+                "--batch", s.batch(), MemoryFloor.allowed());
     }
 
     /** The process's peak resident set (Linux's VmHWM), or −1 where it cannot be read. */
