@@ -1,7 +1,6 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.dpo.DpoLoss;
 import anchor.data.PreferenceBatch;
 import anchor.gpt2.Gpt2Model;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,10 +21,8 @@ import java.util.Map;
 final class DpoLossCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path policyDir;
-    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path referenceDir;
+    @Mixin
+    PolicyAndReference models;
     @Option(names = "--prompt")
     String prompt;
     @Option(names = "--chosen")
@@ -56,11 +52,11 @@ final class DpoLossCommand implements Runnable {
     public void run() {
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
         DpoLoss.Variant variant = DpoLoss.Variant.parse(loss);
-        Gpt2Tokenizer tok = Common.tokenizer(policyDir);
+        Gpt2Tokenizer tok = models.tokenizer();
         int[] p = ids(promptIds, prompt, tok, "prompt"), c = ids(chosenIds, chosen, tok, "chosen"), r = ids(rejectedIds, rejected, tok, "rejected");
-        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
-        LanguageModel reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
+        models.refuseNonLanguageModels();
+        Gpt2Model policy = Gpt2Model.of(models.policyWeights(err));
+        LanguageModel reference = Gpt2Model.frozen(models.referenceWeights(err));
         PreferenceBatch b = PreferenceBatch.of(p, c, r, noEos ? anchor.data.PromptResponse.NO_END : policy.config().eotId(), policy.config().nPositions());
         // the four forward passes of document 3, "Training: Four Forward Passes Per Example"
         double[][] pc = policy.tokenLogProbs(b.chosen()), pr = policy.tokenLogProbs(b.rejected());

@@ -1,19 +1,16 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.TokenBatch;
 import anchor.kl.ExactKl;
 import anchor.kl.KlEstimators;
 import anchor.kl.KlPenalty;
-import anchor.tokenizer.Gpt2Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,10 +19,8 @@ import java.util.Map;
 final class KlCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path policyDir;
-    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path referenceDir;
+    @Mixin
+    PolicyAndReference models;
     @Option(names = "--text")
     String text;
     @Option(names = "--ids")
@@ -40,12 +35,12 @@ final class KlCommand implements Runnable {
         if ((text == null) == (ids == null)) throw new AnchorException("give exactly one of --text or --ids");
         String est = estimator.toLowerCase(Locale.ROOT);
         if (!est.matches("k1|k2|k3|exact")) throw new AnchorException("unknown estimator '" + estimator + "' (k1, k2, k3 or exact)");
-        int[] seq = text != null ? Common.tokenizer(policyDir).encode(text) : Common.parseIds(ids, "--ids");
+        int[] seq = text != null ? models.tokenizer().encode(text) : Common.parseIds(ids, "--ids");
         if (seq.length < 2) throw new AnchorException("need at least 2 tokens (got " + seq.length + ")");
         var err = spec.commandLine().getErr();
-        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)));
-        Gpt2Model reference = Gpt2Model.frozen(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)));
+        models.refuseNonLanguageModels();
+        Gpt2Model policy = Gpt2Model.of(models.policyWeights(err));
+        Gpt2Model reference = Gpt2Model.frozen(models.referenceWeights(err));
         if (!policy.config().equals(reference.config()) && policy.config().vocabSize() != reference.config().vocabSize()) {
             throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
         }

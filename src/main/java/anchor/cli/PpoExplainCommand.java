@@ -1,7 +1,6 @@
 package anchor.cli;
 
 import anchor.AnchorException;
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.kl.KlEstimators;
 import anchor.ppo.PpoModels;
@@ -24,10 +23,8 @@ import java.util.Map;
 final class PpoExplainCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path policyDir;
-    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path referenceDir;
+    @Mixin
+    PolicyAndReference models;
     @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT2ForSequenceClassification directory (anchor reward train). Default: the world's, as anchor ppo takes it (trained once into the per-user cache).")
     Path rewardDir;
     @Option(names = "--value-model", required = true, paramLabel = "DIR", description = "Required: a GPT2ForSequenceClassification directory — a PPO run's out/value, or the reward model itself (where a run's value model starts by default).")
@@ -59,16 +56,16 @@ final class PpoExplainCommand implements Runnable {
                 missingEosPenalty == null ? Double.NaN : missingEosPenalty);
         int[] prompt = Common.parseIds(promptIds, "--prompt-ids"), response = Common.parseIds(responseIds, "--response-ids");
         PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
-        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-        Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(Common.modelDir(policyDir, "--policy", err)).withoutScoreHead());
-        var reference = anchor.reference.ReferenceModel.create(HfCheckpoint.load(Common.modelDir(referenceDir, "--reference", err)).withoutScoreHead(),
+        models.refuseNonLanguageModels();
+        Gpt2Model policy = Gpt2Model.of(models.policyWeights(err).withoutScoreHead());
+        var reference = anchor.reference.ReferenceModel.create(models.referenceWeights(err).withoutScoreHead(),
                 anchor.reference.ReferenceModel.Placement.FP32);
         Path rewardPath = rewardDir != null ? rewardDir : anchor.world.WorldRewardModel.cached(err);
         Gpt2Model reward = RewardCommand.rewardModel(rewardPath), value = RewardCommand.rewardModel(valueDir);
         for (int id : prompt) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--prompt-ids: token id " + id + " is outside the vocabulary");
         for (int id : response) if (id < 0 || id >= policy.config().vocabSize()) throw new AnchorException("--response-ids: token id " + id + " is outside the vocabulary");
-        var models = new PpoModels(policy, reference, reward, RewardModel.normalization(rewardPath), new ValueModel.Separate(value));
-        RolloutScores.Scored e = RolloutScores.of(models, prompt, response, s);
+        var four = new PpoModels(policy, reference, reward, RewardModel.normalization(rewardPath), new ValueModel.Separate(value));
+        RolloutScores.Scored e = RolloutScores.of(four, prompt, response, s);
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("logprobs", e.logprobs());
@@ -82,7 +79,7 @@ final class PpoExplainCommand implements Runnable {
             Common.printJson(out, j);
             return;
         }
-        Gpt2Tokenizer tok = Common.tokenizer(policyDir);
+        Gpt2Tokenizer tok = models.tokenizer();
         out.printf("score r(x, y) = %.6f (normalised%s); β = %s, %s KL, γ = %s, λ = %s, T = %s%n", e.score(),
                 missingEosPenalty == null ? "" : ", minus " + missingEosPenalty + " if no <|endoftext|>", klCoef, est, gamma, lam, temperature);
         out.printf("%3s %7s %-14s %11s %11s %10s %11s %10s %11s %11s%n", "t", "id", "token", "log π", "log π_ref", "kl", "reward", "value", "advantage", "return");

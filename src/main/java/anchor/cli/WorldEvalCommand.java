@@ -1,6 +1,5 @@
 package anchor.cli;
 
-import anchor.checkpoint.HfCheckpoint;
 import anchor.gpt2.Gpt2Model;
 import anchor.world.PreferenceData;
 import anchor.world.World;
@@ -10,16 +9,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 
 @Command(name = "eval", description = "Evaluate a policy in the world: gold reward, win rate vs SFT, sampled KL, grammar, diversity, reference perplexity.")
 final class WorldEvalCommand implements Runnable {
     @Mixin
     Common common;
-    @Option(names = "--policy", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path policyDir;
-    @Option(names = "--reference", paramLabel = "DIR", description = "Default: the world's SFT model.")
-    Path referenceDir;
+    @Mixin
+    PolicyAndReference models;
     @Option(names = "--prompts", defaultValue = "128", description = "Held-out prompts, one sample each (default ${DEFAULT-VALUE}).")
     int prompts;
     @Option(names = "--seed", defaultValue = "7")
@@ -31,12 +27,12 @@ final class WorldEvalCommand implements Runnable {
     public void run() {
         if (prompts < 1) throw new anchor.AnchorException("--prompts must be >= 1, got " + prompts);
         var err = spec.commandLine().getErr();
-        Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-        Gpt2Model sft = Gpt2Model.of(World.sftWeights());
-        Gpt2Model policy = policyDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(policyDir));
-        Gpt2Model reference = (referenceDir == null ? sft : Gpt2Model.of(HfCheckpoint.load(referenceDir))).frozenCopy();
-        Common.modelDir(policyDir, "--policy", err);
-        Common.modelDir(referenceDir, "--reference", err);
+        models.refuseNonLanguageModels();
+        Gpt2Model sft = Gpt2Model.of(World.sftWeights());                                     // the win rate's opponent, and the default of both
+        Gpt2Model policy = models.policy == null ? sft : Gpt2Model.of(models.policyWeights(err));
+        Gpt2Model reference = (models.reference == null ? sft : Gpt2Model.of(models.referenceWeights(err))).frozenCopy();
+        Common.modelDir(models.policy, "--policy", err);                                      // the "not given" lines
+        Common.modelDir(models.reference, "--reference", err);
         WorldEval.Report r = WorldEval.evaluate(policy, reference, sft, PreferenceData.prompts(World.HELD_OUT_PROMPT_SEED, prompts), seed);
         var out = spec.commandLine().getOut();
         out.printf("samples                 %d (± one standard error over the prompts)%n", r.samples());
