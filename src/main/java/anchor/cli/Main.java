@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "anchor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "anchor 0.1.0",
         description = "The math that keeps an RLHF/DPO policy close to its reference model, on GPT-2 in SameDiff.",
         subcommands = {TourCommand.class, TokenizeCommand.class, DecodeCommand.class, ParamsCommand.class,
-                LogprobsCommand.class, GenerateCommand.class, InitCommand.class, ReferenceCommand.class, KlCommand.class, KlLabCommand.class, DriftCommand.class, WorldCommand.class, DpoLossCommand.class, DpoCommand.class, RewardCommand.class, PpoExplainCommand.class, PpoCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
+                LogprobsCommand.class, GenerateCommand.class, InitCommand.class, ReferenceCommand.class, KlCommand.class, KlLabCommand.class, DriftCommand.class, WorldCommand.class, DpoLossCommand.class, DpoCommand.class, RewardCommand.class, PpoExplainCommand.class, PpoCommand.class, ExperimentCommand.class, ExactCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

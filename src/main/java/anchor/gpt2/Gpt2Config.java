@@ -43,6 +43,7 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         m.put("gpt2-large", standard(36, 20, 1280));    // 774,030,080
         m.put("gpt2-xl", standard(48, 25, 1600));       // 1,557,611,200
         m.put("gpt2-tiny", new Gpt2Config(2, 4, 64, 128, GPT2_VOCAB, 256, 1e-5, true, 0.1, 0.1, 0.1, 0.02)); // 3,324,736
+        m.put("gpt2-exact", new Gpt2Config(2, 2, 16, 8, 6, 64, 1e-5, true, 0, 0, 0, 0.02)); // the exact world (chapter 7): 5 tokens + <|endoftext|>, 8 positions
         return java.util.Collections.unmodifiableMap(m);
     }
 
