@@ -57,6 +57,30 @@ class ExactObjectiveTest {
         assertThat(ExactReward.DEFAULT.of(new int[]{0, 3, 0, EOS})).isCloseTo(2 - 0.4, within(1e-12));
     }
 
+    /** J(π) = β·log Z − β·KL(π ‖ π*) for any π, so π* attains β·log Z and no random policy exceeds it. */
+    @Test
+    void theOptimumIsTheReferenceTiltedByTheRewardAndEveryPolicyFallsShortByItsKlToIt() {
+        List<int[]> ys = Responses.all(ExactDistributionTest.C.vocabSize(), L);
+        double[] r = ExactReward.DEFAULT.of(ys);
+        ExactDistribution ref = ExactDistribution.of(Gpt2Model.frozen(Gpt2Init.random(ExactDistributionTest.C, 7)), PROMPT, ys, 1.0);
+        for (double beta : new double[]{0.1, 1, 10}) {
+            ExactOptimum star = ExactOptimum.of(ref, r, beta);
+            assertThat(star.distribution().totalProbability()).isCloseTo(1, within(1e-9));
+            assertThat(ExactObjective.of(star.distribution(), ref, r, beta).objective()).as("J(π*), β = %s", beta).isCloseTo(star.maximum(), within(1e-9));
+            for (long seed : new long[]{8, 9}) {
+                ExactDistribution p = ExactDistribution.of(Gpt2Model.frozen(Gpt2Init.random(ExactDistributionTest.C, seed)), PROMPT, ys, 1.0);
+                double j = ExactObjective.of(p, ref, r, beta).objective(), gap = beta * p.klTo(star.distribution()).kl();
+                // the identity with Σ π written out, as the sums have it: the graph's float32 log-probs leave Σ π = 1 ± 1e-7
+                assertThat(j).as("J(π) = β log Z · Σπ − β KL(π ‖ π*), β = %s", beta)
+                        .isCloseTo(star.maximum() * p.totalProbability() - gap, within(1e-9 * Math.max(1, Math.abs(j))));
+                assertThat(gap).isPositive();
+            }
+        }
+        assertThat(ExactOptimum.of(ref, r, 1e-3).distribution().logProb()).as("β → 0: all mass on the best responses")
+                .satisfies(lp -> assertThat(java.util.stream.IntStream.range(0, lp.length).filter(i -> Math.exp(lp[i]) > 1e-6).mapToDouble(i -> r[i]).min().orElseThrow())
+                        .isEqualTo(java.util.Arrays.stream(r).max().orElseThrow()));
+    }
+
     private static Gpt2Weights nudged(Gpt2Weights w, String name, int i, double h) {
         float[] v = w.get(name).clone();
         v[i] += (float) h;
