@@ -2,7 +2,11 @@ package anchor.cli;
 
 import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
+import anchor.exact.ExactBestOfN;
 import anchor.exact.ExactDistribution;
+import anchor.exact.ExactObjective;
+import anchor.exact.ExactOptimum;
+import anchor.exact.ExactReward;
 import anchor.exact.Responses;
 import anchor.gpt2.Gpt2Model;
 import picocli.CommandLine.Command;
@@ -17,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "exact", description = "The exact world (chapter 7): quantities summed over every response instead of estimated from samples.",
-        subcommands = {ExactCommand.Kl.class})
+        subcommands = {ExactCommand.Kl.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
 final class ExactCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -68,6 +72,89 @@ final class ExactCommand implements Runnable {
                 spec.commandLine().getOut().printf(Locale.ROOT, "KL(policy || reference) = %.9f nats per response, summed over all %,d responses of at most %d tokens (Σ π(y) = %.9f)%n",
                         kl.kl(), kl.responses(), maxLen, kl.totalProbability());
             }
+        }
+    }
+
+    /** One model's distribution over every response of at most {@code maxLen} tokens to its <|endoftext|> prompt, at T = 1. */
+    static ExactDistribution distribution(Path dir, String flag, int maxLen) {
+        Common.refuseNonLanguageModels(flag, Common.str(dir));
+        Gpt2Model m = Gpt2Model.frozen(HfCheckpoint.load(dir));
+        int[] x = {m.config().eotId()};
+        ExactDistribution.checkFits(m.config(), x.length, maxLen);
+        return ExactDistribution.of(m, x, Responses.all(m.config().vocabSize(), maxLen), 1.0);
+    }
+
+    @Command(name = "optimum", description = "π* = π_ref·exp(r/β)/Z for the exact world's reward (+1 per token 0, −0.1 per token), exactly: log Z, J(π*) = β·log Z, E_π*[r] and KL(π* || π_ref) for each β.")
+    static final class Optimum implements Runnable {
+        @Mixin
+        Common common;
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path referenceDir;
+        @Option(names = "--betas", defaultValue = "0.1,0.3,1,3", split = ",", description = "β values (default ${DEFAULT-VALUE}).")
+        double[] betas;
+        @Option(names = "--max-len", defaultValue = "4")
+        int maxLen;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            for (double b : betas) if (!(b > 0) || Double.isInfinite(b)) throw new AnchorException("--betas: each β must be a finite number > 0, got " + b);
+            ExactDistribution ref = distribution(referenceDir, "--reference", maxLen);
+            double[] r = ExactReward.DEFAULT.of(ref.responses());
+            var rows = new java.util.ArrayList<Map<String, Object>>();
+            var out = spec.commandLine().getOut();
+            if (!common.json) out.printf("%8s %10s %10s %10s %12s%n", "β", "log Z", "J(π*)", "E_π*[r]", "KL(π*||ref)");
+            for (double b : betas) {
+                ExactOptimum star = ExactOptimum.of(ref, r, b);
+                ExactObjective j = ExactObjective.of(star.distribution(), ref, r, b);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("beta", b);
+                row.put("log_z", star.logZ());
+                row.put("objective", star.maximum());
+                row.put("expected_reward", j.expectedReward());
+                row.put("kl", j.kl());
+                rows.add(row);
+                if (!common.json) out.printf(Locale.ROOT, "%8.3g %10.5f %10.5f %10.5f %12.5f%n", b, star.logZ(), star.maximum(), j.expectedReward(), j.kl());
+            }
+            if (common.json) Common.printJson(out, Map.of("responses", ref.responses().size(), "optimum", rows));
+        }
+    }
+
+    @Command(name = "best-of-n", description = "Best-of-n of a policy under the exact world's reward, exactly: KL(π_n || π) beside log n − (n−1)/n, E[r] and the win rate against π (ties count half).")
+    static final class BestOfN implements Runnable {
+        @Mixin
+        Common common;
+        @Option(names = "--policy", required = true, paramLabel = "DIR")
+        Path policyDir;
+        @Option(names = "--n", defaultValue = "1,2,4,16,64", split = ",", description = "n values (default ${DEFAULT-VALUE}).")
+        int[] ns;
+        @Option(names = "--max-len", defaultValue = "4")
+        int maxLen;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            for (int n : ns) if (n < 1) throw new AnchorException("--n: each n must be >= 1, got " + n);
+            ExactDistribution pi = distribution(policyDir, "--policy", maxLen);
+            double[] r = ExactReward.DEFAULT.of(pi.responses());
+            var rows = new java.util.ArrayList<Map<String, Object>>();
+            var out = spec.commandLine().getOut();
+            if (!common.json) out.printf("%6s %12s %16s %10s %14s%n", "n", "KL(π_n||π)", "log n − (n−1)/n", "E[r]", "win rate vs π");
+            for (int n : ns) {
+                ExactDistribution best = ExactBestOfN.of(pi, r, n);
+                double kl = best.klTo(pi).kl(), er = ExactObjective.of(best, pi, r, 0).expectedReward(), win = ExactBestOfN.winRate(best, pi, r);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("n", n);
+                row.put("kl", kl);
+                row.put("kl_formula", ExactBestOfN.klFormula(n));
+                row.put("expected_reward", er);
+                row.put("win_rate", win);
+                rows.add(row);
+                if (!common.json) out.printf(Locale.ROOT, "%6d %12.5f %16.5f %10.5f %14.5f%n", n, kl, ExactBestOfN.klFormula(n), er, win);
+            }
+            if (common.json) Common.printJson(out, Map.of("responses", pi.responses().size(), "best_of_n", rows));
         }
     }
 }

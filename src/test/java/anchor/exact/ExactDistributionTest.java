@@ -114,4 +114,28 @@ class ExactDistributionTest {
         assertThat(Cli.run("exact", "kl", "--policy", a.toString(), "--reference", b.toString(), "--prompt", "6").err()).contains("outside the vocabulary");
         assertThat(Cli.run("exact", "kl", "--policy", a.toString(), "--reference", b.toString(), "--temperature", "0").err()).contains("--temperature");
     }
+
+    @Test
+    void anchorExactOptimumAndBestOfNPrintTheirSums(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a");
+        HfCheckpoint.save(Gpt2Init.random(C, 1), a, DType.F32);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Cli.Result opt = Cli.run("exact", "optimum", "--json", "--reference", a.toString(), "--betas", "0.5,2");
+        assertThat(opt.code()).as(opt.err()).isZero();
+        var rows = json.readTree(opt.out()).get("optimum");
+        assertThat(rows).hasSize(2);
+        for (var row : rows) {
+            assertThat(row.get("objective").asDouble()).as("J(π*) = β log Z").isCloseTo(row.get("beta").asDouble() * row.get("log_z").asDouble(), within(1e-12));
+            assertThat(row.get("objective").asDouble()).as("J = E[r] − β KL")
+                    .isCloseTo(row.get("expected_reward").asDouble() - row.get("beta").asDouble() * row.get("kl").asDouble(), within(1e-6));
+        }
+        Cli.Result bon = Cli.run("exact", "best-of-n", "--json", "--policy", a.toString(), "--n", "1,4");
+        assertThat(bon.code()).as(bon.err()).isZero();
+        var b = json.readTree(bon.out()).get("best_of_n");
+        assertThat(b.get(0).get("kl").asDouble()).isZero();
+        assertThat(b.get(0).get("win_rate").asDouble()).isCloseTo(0.5, within(1e-6));
+        assertThat(b.get(1).get("kl").asDouble()).isBetween(0.0, b.get(1).get("kl_formula").asDouble());
+        assertThat(Cli.run("exact", "optimum", "--reference", a.toString(), "--betas", "0").err()).contains("--betas");
+        assertThat(Cli.run("exact", "best-of-n", "--policy", a.toString(), "--n", "0").err()).contains("--n");
+    }
 }
