@@ -4,6 +4,7 @@ import anchor.AnchorException;
 import anchor.checkpoint.HfCheckpoint;
 import anchor.exact.ExactBestOfN;
 import anchor.exact.ExactDistribution;
+import anchor.exact.ExactEstimators;
 import anchor.exact.ExactObjective;
 import anchor.exact.ExactOptimum;
 import anchor.exact.ExactReward;
@@ -21,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "exact", description = "The exact world (chapter 7): quantities summed over every response instead of estimated from samples.",
-        subcommands = {ExactCommand.Kl.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
+        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
 final class ExactCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -155,6 +156,53 @@ final class ExactCommand implements Runnable {
                 if (!common.json) out.printf(Locale.ROOT, "%6d %12.5f %16.5f %10.5f %14.5f%n", n, kl, ExactBestOfN.klFormula(n), er, win);
             }
             if (common.json) Common.printJson(out, Map.of("responses", pi.responses().size(), "best_of_n", rows));
+        }
+    }
+
+    @Command(name = "estimators", description = "k1, k2, k3 of KL(policy || reference) at T = 1 on responses sampled at --temperature, exactly: each one's mean, bias and standard deviation per response, and the responses a mean needs for a standard error of 0.01.")
+    static final class Estimators implements Runnable {
+        @Mixin
+        Common common;
+        @Option(names = "--policy", required = true, paramLabel = "DIR")
+        Path policyDir;
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path referenceDir;
+        @Option(names = "--temperature", defaultValue = "1.0", description = "The sampling temperature; the KL is taken at T = 1 (default ${DEFAULT-VALUE}).")
+        double temperature;
+        @Option(names = "--max-len", defaultValue = "4")
+        int maxLen;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("--temperature must be a finite number > 0, got " + temperature);
+            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
+            Gpt2Model policy = Gpt2Model.frozen(HfCheckpoint.load(policyDir)), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
+            if (policy.config().vocabSize() != reference.config().vocabSize()) throw new AnchorException("policy and reference vocabularies differ");
+            int[] x = {policy.config().eotId()};
+            ExactDistribution.checkFits(policy.config(), x.length, maxLen);
+            var moments = ExactEstimators.of(policy, reference, x, Responses.all(policy.config().vocabSize(), maxLen), temperature);
+            var out = spec.commandLine().getOut();
+            if (common.json) {
+                var rows = new java.util.ArrayList<Map<String, Object>>();
+                for (var m : moments) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("estimator", m.estimator().name().toLowerCase(Locale.ROOT));
+                    row.put("mean", m.mean());
+                    row.put("bias", m.bias());
+                    row.put("sd", m.sd());
+                    row.put("samples_for_se_0.01", m.samplesFor(0.01));
+                    rows.add(row);
+                }
+                Common.printJson(out, Map.of("kl", moments.get(0).kl(), "sampling_temperature", temperature, "estimators", rows));
+                return;
+            }
+            out.printf(Locale.ROOT, "KL(policy || reference) at T = 1: %.6f nats per response; responses sampled at T = %s%n", moments.get(0).kl(), temperature);
+            out.printf("%10s %12s %12s %12s %22s%n", "estimator", "mean", "bias", "sd", "responses for SE 0.01");
+            for (var m : moments) {
+                out.printf(Locale.ROOT, "%10s %12.6f %+12.6f %12.6f %22d%n", m.estimator().name().toLowerCase(Locale.ROOT), m.mean(), m.bias(), m.sd(), m.samplesFor(0.01));
+            }
         }
     }
 }

@@ -20,9 +20,21 @@ public record ExactDistribution(int[] prompt, List<int[]> responses, double[] lo
 
     /** log π(y | x) of every response in {@code responses} under {@code model} at {@code temperature}. */
     public static ExactDistribution of(Gpt2Model model, int[] prompt, List<int[]> responses, double temperature) {
+        double[][] tokens = tokenLogProbs(model, prompt, responses, temperature);
+        double[] logProb = new double[responses.size()];
+        for (int b = 0; b < logProb.length; b++) {
+            double sum = 0;
+            for (double lp : tokens[b]) sum += lp;                                                         // log π(y) = Σ_t log π(y_t | x, y_<t)
+            logProb[b] = sum;
+        }
+        return new ExactDistribution(prompt.clone(), List.copyOf(responses), logProb);
+    }
+
+    /** [b][t] = log π(y_t | x, y_&lt;t) of response b's token t, at {@code temperature}: the terms of its log π(y). */
+    public static double[][] tokenLogProbs(Gpt2Model model, int[] prompt, List<int[]> responses, double temperature) {
         if (prompt.length == 0) throw new AnchorException("the prompt needs at least one token (the world's prompts start with <|endoftext|>)");
         checkFits(model.config(), prompt.length, responses.stream().mapToInt(y -> y.length).max().orElse(0));
-        double[] logProb = new double[responses.size()];
+        double[][] out = new double[responses.size()][];
         int P = prompt.length;
         for (int from = 0; from < responses.size(); from += CHUNK) {
             int to = Math.min(responses.size(), from + CHUNK);
@@ -35,12 +47,11 @@ public record ExactDistribution(int[] prompt, List<int[]> responses, double[] lo
             TokenBatch tb = TokenBatch.bucketed(seqs, false, model.config().nPositions());
             double[][] lp = model.tokenLogProbs(tb, temperature, tb.targetsFrom(first));                   // (chunk, T−1)
             for (int b = from; b < to; b++) {
-                double sum = 0;
-                for (int t = 0; t < responses.get(b).length; t++) sum += lp[b - from][P - 1 + t];         // log π(y) = Σ_t log π(y_t | x, y_<t)
-                logProb[b] = sum;
+                out[b] = new double[responses.get(b).length];
+                for (int t = 0; t < out[b].length; t++) out[b][t] = lp[b - from][P - 1 + t];
             }
         }
-        return new ExactDistribution(prompt.clone(), List.copyOf(responses), logProb);
+        return out;
     }
 
     /** Refuses a prompt and responses of up to {@code longest} tokens that do not fit the model's positions, in one line. */
