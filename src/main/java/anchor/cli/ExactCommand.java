@@ -5,6 +5,7 @@ import anchor.checkpoint.HfCheckpoint;
 import anchor.exact.ExactBestOfN;
 import anchor.exact.ExactDistribution;
 import anchor.exact.ExactEstimators;
+import anchor.exact.ExactKlGradients;
 import anchor.exact.ExactObjective;
 import anchor.exact.ExactOptimum;
 import anchor.exact.ExactReward;
@@ -22,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "exact", description = "The exact world (chapter 7): quantities summed over every response instead of estimated from samples.",
-        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
+        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.KlGradients.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
 final class ExactCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -202,6 +203,51 @@ final class ExactCommand implements Runnable {
             out.printf("%10s %12s %12s %12s %22s%n", "estimator", "mean", "bias", "sd", "responses for SE 0.01");
             for (var m : moments) {
                 out.printf(Locale.ROOT, "%10s %12.6f %+12.6f %12.6f %22d%n", m.estimator().name().toLowerCase(Locale.ROOT), m.mean(), m.bias(), m.sd(), m.samplesFor(0.01));
+            }
+        }
+    }
+
+    @Command(name = "kl-gradients", description = "Each KL estimator's exact expected gradient, in the reward (PPO) and in the loss (GRPO), against the true gradient of KL(policy || reference): norm, relative error, cosine.")
+    static final class KlGradients implements Runnable {
+        @Mixin
+        Common common;
+        @Option(names = "--policy", required = true, paramLabel = "DIR")
+        Path policyDir;
+        @Option(names = "--reference", required = true, paramLabel = "DIR")
+        Path referenceDir;
+        @Option(names = "--max-len", defaultValue = "4")
+        int maxLen;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
+            Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir)), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
+            if (policy.config().vocabSize() != reference.config().vocabSize()) throw new AnchorException("policy and reference vocabularies differ");
+            int[] x = {policy.config().eotId()};
+            ExactDistribution.checkFits(policy.config(), x.length, maxLen);
+            ExactKlGradients.Result r = ExactKlGradients.of(policy, reference, x, Responses.all(policy.config().vocabSize(), maxLen));
+            var out = spec.commandLine().getOut();
+            if (common.json) {
+                var rows = new java.util.ArrayList<Map<String, Object>>();
+                for (var row : r.rows()) {
+                    Map<String, Object> j = new LinkedHashMap<>();
+                    j.put("estimator", row.estimator().name().toLowerCase(Locale.ROOT));
+                    j.put("placement", row.placement().name().toLowerCase(Locale.ROOT));
+                    j.put("norm", row.norm());
+                    j.put("relative_error", row.relativeError());
+                    j.put("cosine", row.cosine());
+                    rows.add(j);
+                }
+                Common.printJson(out, Map.of("true_norm", r.trueNorm(), "gradients", rows));
+                return;
+            }
+            out.printf(Locale.ROOT, "|∇ KL(policy || reference)| = %.6g (responses sampled from the policy at T = 1)%n", r.trueNorm());
+            out.printf("%10s %10s %12s %16s %10s%n", "estimator", "placement", "|gradient|", "relative error", "cosine");
+            for (var row : r.rows()) {
+                out.printf(Locale.ROOT, "%10s %10s %12.6g %16.6f %10.6f%n", row.estimator().name().toLowerCase(Locale.ROOT),
+                        row.placement().name().toLowerCase(Locale.ROOT), row.norm(), row.relativeError(), row.cosine());
             }
         }
     }

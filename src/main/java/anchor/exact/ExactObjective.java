@@ -45,8 +45,19 @@ public record ExactObjective(double objective, double expectedReward, double kl)
     public static Map<String, double[]> gradient(Gpt2Model model, ExactDistribution policy, ExactDistribution reference, double[] reward,
                                                  double beta, double temperature) {
         double[] w = weights(policy, reference, reward, beta);
-        List<int[]> ys = policy.responses();
-        int[] x = policy.prompt();
+        double[][] perToken = new double[w.length][];
+        for (int i = 0; i < w.length; i++) {
+            perToken[i] = new double[policy.responses().get(i).length];
+            java.util.Arrays.fill(perToken[i], w[i]);                                                        // every token of y carries ∂J/∂log π(y)
+        }
+        return weightedGradient(model, policy.prompt(), policy.responses(), perToken, temperature);
+    }
+
+    /**
+     * Σ_y Σ_t w[y][t] · ∇_θ log π(y_t | x, y_&lt;t) by parameter: one backward pass of the graph per chunk of responses,
+     * summed in float64. Every exact gradient of the world is one of these, with its own weights.
+     */
+    public static Map<String, double[]> weightedGradient(Gpt2Model model, int[] x, List<int[]> ys, double[][] w, double temperature) {
         int P = x.length;
         Map<String, double[]> sum = new LinkedHashMap<>();
         for (int from = 0; from < ys.size(); from += CHUNK) {
@@ -56,7 +67,7 @@ public record ExactObjective(double objective, double expectedReward, double kl)
             TokenBatch tb = TokenBatch.bucketed(seqs, false, model.config().nPositions());
             double[][] tw = new double[to - from][tb.length() - 1];                                   // (chunk, T−1)
             for (int b = from; b < to; b++) {
-                for (int t = 0; t < ys.get(b).length; t++) tw[b - from][P - 1 + t] = w[b];             // every token of y carries ∂J/∂log π(y)
+                for (int t = 0; t < ys.get(b).length; t++) tw[b - from][P - 1 + t] = w[b][t];
             }
             Gradients g = model.gradients(tb, Loss.tokens(tw).withTemperature(temperature));
             g.byParameter().forEach((name, grad) -> {
