@@ -50,10 +50,10 @@ public final class ExactKlGradients {
             }
             pi[i] = Math.exp(logPi);
         }
-        double[] truth = flat(ExactObjective.weightedGradient(policy, prompt, ys, sequenceWeights(pi, k[0], d), 1.0));
+        double[] truth = GradientVectors.flat(ExactObjective.weightedGradient(policy, prompt, ys, sequenceWeights(pi, k[0], d), 1.0));
         List<Row> rows = new ArrayList<>();
         for (ExactEstimators.Estimator e : ExactEstimators.Estimator.values()) {
-            rows.add(row(e, Placement.REWARD, flat(ExactObjective.weightedGradient(policy, prompt, ys, sequenceWeights(pi, k[e.ordinal()], d), 1.0)), truth));
+            rows.add(row(e, Placement.REWARD, GradientVectors.flat(ExactObjective.weightedGradient(policy, prompt, ys, sequenceWeights(pi, k[e.ordinal()], d), 1.0)), truth));
             double[][] w = new double[n][];
             for (int i = 0; i < n; i++) {
                 w[i] = new double[d[i].length];
@@ -66,9 +66,9 @@ public final class ExactKlGradients {
                     w[i][t] = pi[i] * dk;
                 }
             }
-            rows.add(row(e, Placement.LOSS, flat(ExactObjective.weightedGradient(policy, prompt, ys, w, 1.0)), truth));
+            rows.add(row(e, Placement.LOSS, GradientVectors.flat(ExactObjective.weightedGradient(policy, prompt, ys, w, 1.0)), truth));
         }
-        return new Result(norm(truth), rows);
+        return new Result(GradientVectors.norm(truth), rows);
     }
 
     /** π(y)·k(y) on every token of y: E_π[k(y)·∇log π(y)]. */
@@ -82,31 +82,8 @@ public final class ExactKlGradients {
     }
 
     private static Row row(ExactEstimators.Estimator e, Placement p, double[] g, double[] truth) {
-        double dot = 0, diff = 0;
-        for (int i = 0; i < g.length; i++) {
-            dot += g[i] * truth[i];
-            diff += (g[i] - truth[i]) * (g[i] - truth[i]);
-        }
-        double ng = norm(g), nt = norm(truth);
-        return new Row(e, p, ng, Math.sqrt(diff) / nt, ng == 0 ? 0 : dot / (ng * nt));
-    }
-
-    /** Every parameter's gradient, one vector, in the graph's parameter order. */
-    private static double[] flat(Map<String, double[]> g) {
-        int size = 0;
-        for (double[] v : g.values()) size += v.length;
-        double[] out = new double[size];
-        int at = 0;
-        for (double[] v : g.values()) {
-            System.arraycopy(v, 0, out, at, v.length);
-            at += v.length;
-        }
-        return out;
-    }
-
-    private static double norm(double[] v) {
-        double s = 0;
-        for (double x : v) s += x * x;
-        return Math.sqrt(s);
+        double diff = 0;
+        for (int i = 0; i < g.length; i++) diff += (g[i] - truth[i]) * (g[i] - truth[i]);
+        return new Row(e, p, GradientVectors.norm(g), Math.sqrt(diff) / GradientVectors.norm(truth), GradientVectors.cosine(g, truth));
     }
 }
