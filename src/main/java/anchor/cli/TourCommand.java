@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @Command(name = "tour", description = "Walk the chapters, printing each document's numbers beside ours.")
 final class TourCommand implements Runnable {
-    static final List<String> CHAPTERS = List.of("foundation", "reference-model", "world", "dpo", "ppo");
+    static final List<String> CHAPTERS = List.of("foundation", "reference-model", "world", "dpo", "ppo", "exact");
 
     @Mixin
     Common common;
@@ -53,6 +53,7 @@ final class TourCommand implements Runnable {
         if (chapter == null || chapter.equals("world")) WorldTour.run(tour);
         if (chapter == null || chapter.equals("dpo")) DpoTour.run(tour);
         if (chapter == null || chapter.equals("ppo")) PpoTour.run(tour);
+        if (chapter == null || chapter.equals("exact")) ExactTour.run(tour);
         long differ = tour.notOk(Tour.Kind.DOCUMENT), missed = tour.notOk(Tour.Kind.ANCHORS_BAR), slips = tour.notOk(Tour.Kind.SLIP);
         out.printf("%n%d lines: %d of the document's numbers, %d differ; %d of Anchor's own bars, %d missed; %d claims of the document tested, %d do not hold here%n",
                 tour.lines().size(), tour.count(Tour.Kind.DOCUMENT), differ, tour.count(Tour.Kind.ANCHORS_BAR), missed, tour.count(Tour.Kind.SLIP), slips);
