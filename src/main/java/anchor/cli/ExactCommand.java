@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "exact", description = "The exact world (chapter 7): quantities summed over every response instead of estimated from samples.",
-        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.KlGradients.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class})
+        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.KlGradients.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class, ExactDpoCommand.class})
 final class ExactCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
