@@ -63,36 +63,7 @@ class ExactDistributionTest {
 
     /** Σ over the leaves of the tree of continuations of π(y)·log(π(y)/π_ref(y)), walked depth first in float64. */
     static double treeKl(PlainGpt2 policy, PlainGpt2 reference, int[] prefix, int left, double temperature) {
-        return walk(policy, reference, prefix, 0, 0, left, temperature);
-    }
-
-    private static double walk(PlainGpt2 policy, PlainGpt2 reference, int[] seq, double logP, double logR, int left, double temperature) {
-        double[] p = logSoftmax(last(policy.logits(seq)), temperature), r = logSoftmax(last(reference.logits(seq)), temperature);
-        double sum = 0;
-        for (int v = 0; v < p.length; v++) {
-            double lp = logP + p[v], lr = logR + r[v];
-            if (v == EOS || left == 1) {
-                sum += Math.exp(lp) * (lp - lr);                                  // a leaf: the response ends here
-            } else {
-                int[] next = java.util.Arrays.copyOf(seq, seq.length + 1);
-                next[seq.length] = v;
-                sum += walk(policy, reference, next, lp, lr, left - 1, temperature);
-            }
-        }
-        return sum;
-    }
-
-    private static double[] last(double[][] logits) {
-        return logits[logits.length - 1];
-    }
-
-    private static double[] logSoftmax(double[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY, z = 0;
-        for (double l : logits) max = Math.max(max, l / temperature);
-        for (double l : logits) z += Math.exp(l / temperature - max);
-        double[] out = new double[logits.length];
-        for (int v = 0; v < logits.length; v++) out[v] = logits[v] / temperature - max - Math.log(z);
-        return out;
+        return TreeWalk.sum(policy, reference, prefix, left, temperature, (y, lp, lr) -> Math.exp(lp) * (lp - lr));
     }
 
     @Test

@@ -89,37 +89,6 @@ class ExactObjectiveTest {
 
     /** Σ over the leaves of π(y)·(r(y) − β·log(π(y)/π_ref(y))), walked depth first in float64. */
     static double objective(PlainGpt2 policy, PlainGpt2 reference, double temperature) {
-        return walk(policy, reference, PROMPT, new int[0], 0, 0, temperature);
-    }
-
-    private static double walk(PlainGpt2 policy, PlainGpt2 reference, int[] seq, int[] y, double logP, double logR, double temperature) {
-        double[] p = logSoftmax(last(policy.logits(seq)), temperature), q = logSoftmax(last(reference.logits(seq)), temperature);
-        double sum = 0;
-        for (int v = 0; v < p.length; v++) {
-            double lp = logP + p[v], lr = logR + q[v];
-            int[] yv = java.util.Arrays.copyOf(y, y.length + 1);
-            yv[y.length] = v;
-            if (v == EOS || yv.length == L) {
-                sum += Math.exp(lp) * (ExactReward.DEFAULT.of(yv) - BETA * (lp - lr));
-            } else {
-                int[] next = java.util.Arrays.copyOf(seq, seq.length + 1);
-                next[seq.length] = v;
-                sum += walk(policy, reference, next, yv, lp, lr, temperature);
-            }
-        }
-        return sum;
-    }
-
-    private static double[] last(double[][] logits) {
-        return logits[logits.length - 1];
-    }
-
-    private static double[] logSoftmax(double[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY, z = 0;
-        for (double l : logits) max = Math.max(max, l / temperature);
-        for (double l : logits) z += Math.exp(l / temperature - max);
-        double[] out = new double[logits.length];
-        for (int v = 0; v < logits.length; v++) out[v] = logits[v] / temperature - max - Math.log(z);
-        return out;
+        return TreeWalk.sum(policy, reference, PROMPT, L, temperature, (y, lp, lr) -> Math.exp(lp) * (ExactReward.DEFAULT.of(y) - BETA * (lp - lr)));
     }
 }
