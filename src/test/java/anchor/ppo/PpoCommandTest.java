@@ -113,8 +113,9 @@ class PpoCommandTest {
     /** The models are read when the run builds them, but still before it makes its directory: a bad one leaves nothing behind. */
     @Test
     void aModelThatCannotBeReadIsRefusedBeforeTheRunDirectoryIsMade() throws Exception {
-        Path notAModel = Files.createDirectories(dir.resolve("empty")), out = dir.resolve("never");
-        Cli.Result r = Cli.run("ppo", "--reference", notAModel.toString(), "--steps", "1", "--out", out.toString());
+        Path notAModel = Files.createDirectories(dir.resolve("empty")), out = dir.resolve("never"), rm = dir.resolve("rm");
+        RewardModel.save(RewardModel.init(anchor.world.World.sftWeights(), 8), RewardModel.Normalization.IDENTITY, rm);   // not the world's: nothing to train first
+        Cli.Result r = Cli.run("ppo", "--reference", notAModel.toString(), "--reward-model", rm.toString(), "--steps", "1", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(notAModel.toString()).doesNotContain("Exception");
         assertThat(out).doesNotExist();
