@@ -5,7 +5,6 @@ import anchor.checkpoint.HfCheckpoint;
 import anchor.exact.ExactBestOfN;
 import anchor.exact.ExactDistribution;
 import anchor.exact.ExactEstimators;
-import anchor.exact.ExactKlGradients;
 import anchor.exact.ExactObjective;
 import anchor.exact.ExactOptimum;
 import anchor.exact.ExactReward;
@@ -23,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 @Command(name = "exact", description = "The exact world (chapter 7): quantities summed over every response instead of estimated from samples.",
-        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactCommand.KlGradients.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class, ExactDpoCommand.class})
+        subcommands = {ExactCommand.Kl.class, ExactCommand.Estimators.class, ExactKlGradientsCommand.class, ExactCommand.Optimum.class, ExactCommand.BestOfN.class, ExactDpoCommand.class})
 final class ExactCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,11 +52,8 @@ final class ExactCommand implements Runnable {
         @Override
         public void run() {
             if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("--temperature must be a finite number > 0, got " + temperature);
-            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-            Gpt2Model policy = Gpt2Model.frozen(HfCheckpoint.load(policyDir)), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
-            if (policy.config().vocabSize() != reference.config().vocabSize()) {
-                throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
-            }
+            Pair pr = Pair.load(policyDir, referenceDir, false);
+            Gpt2Model policy = pr.policy(), reference = pr.reference();
             int vocab = policy.config().vocabSize();
             int[] x = prompt == null ? new int[]{policy.config().eotId()} : Common.parseIds(prompt, "--prompt");
             for (int id : x) if (id < 0 || id >= vocab) throw new AnchorException("--prompt: token id " + id + " is outside the vocabulary (" + vocab + " ids)");
@@ -74,6 +70,22 @@ final class ExactCommand implements Runnable {
                 spec.commandLine().getOut().printf(Locale.ROOT, "KL(policy || reference) = %.9f nats per response, summed over all %,d responses of at most %d tokens (Σ π(y) = %.9f)%n",
                         kl.kl(), kl.responses(), maxLen, kl.totalProbability());
             }
+        }
+    }
+
+    /**
+     * The policy and reference of an exact-world command, checked as language models of one vocabulary; the policy
+     * trainable where its gradient is asked ({@code trainable}), frozen otherwise.
+     */
+    record Pair(Gpt2Model policy, Gpt2Model reference) {
+        static Pair load(Path policyDir, Path referenceDir, boolean trainable) {
+            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
+            var pw = HfCheckpoint.load(policyDir);
+            Gpt2Model policy = trainable ? Gpt2Model.of(pw) : Gpt2Model.frozen(pw), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
+            if (policy.config().vocabSize() != reference.config().vocabSize()) {
+                throw new AnchorException("policy and reference vocabularies differ (" + policy.config().vocabSize() + " vs " + reference.config().vocabSize() + ")");
+            }
+            return new Pair(policy, reference);
         }
     }
 
@@ -178,9 +190,8 @@ final class ExactCommand implements Runnable {
         @Override
         public void run() {
             if (!(temperature > 0) || Double.isInfinite(temperature)) throw new AnchorException("--temperature must be a finite number > 0, got " + temperature);
-            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-            Gpt2Model policy = Gpt2Model.frozen(HfCheckpoint.load(policyDir)), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
-            if (policy.config().vocabSize() != reference.config().vocabSize()) throw new AnchorException("policy and reference vocabularies differ");
+            Pair pr = Pair.load(policyDir, referenceDir, false);
+            Gpt2Model policy = pr.policy(), reference = pr.reference();
             int[] x = {policy.config().eotId()};
             ExactDistribution.checkFits(policy.config(), x.length, maxLen);
             var moments = ExactEstimators.of(policy, reference, x, Responses.all(policy.config().vocabSize(), maxLen), temperature);
@@ -203,51 +214,6 @@ final class ExactCommand implements Runnable {
             out.printf("%10s %12s %12s %12s %22s%n", "estimator", "mean", "bias", "sd", "responses for SE 0.01");
             for (var m : moments) {
                 out.printf(Locale.ROOT, "%10s %12.6f %+12.6f %12.6f %22d%n", m.estimator().name().toLowerCase(Locale.ROOT), m.mean(), m.bias(), m.sd(), m.samplesFor(0.01));
-            }
-        }
-    }
-
-    @Command(name = "kl-gradients", description = "Each KL estimator's exact expected gradient, in the reward (PPO) and in the loss (GRPO), against the true gradient of KL(policy || reference): norm, relative error, cosine.")
-    static final class KlGradients implements Runnable {
-        @Mixin
-        Common common;
-        @Option(names = "--policy", required = true, paramLabel = "DIR")
-        Path policyDir;
-        @Option(names = "--reference", required = true, paramLabel = "DIR")
-        Path referenceDir;
-        @Option(names = "--max-len", defaultValue = "4")
-        int maxLen;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            Common.refuseNonLanguageModels("--policy", Common.str(policyDir), "--reference", Common.str(referenceDir));
-            Gpt2Model policy = Gpt2Model.of(HfCheckpoint.load(policyDir)), reference = Gpt2Model.frozen(HfCheckpoint.load(referenceDir));
-            if (policy.config().vocabSize() != reference.config().vocabSize()) throw new AnchorException("policy and reference vocabularies differ");
-            int[] x = {policy.config().eotId()};
-            ExactDistribution.checkFits(policy.config(), x.length, maxLen);
-            ExactKlGradients.Result r = ExactKlGradients.of(policy, reference, x, Responses.all(policy.config().vocabSize(), maxLen));
-            var out = spec.commandLine().getOut();
-            if (common.json) {
-                var rows = new java.util.ArrayList<Map<String, Object>>();
-                for (var row : r.rows()) {
-                    Map<String, Object> j = new LinkedHashMap<>();
-                    j.put("estimator", row.estimator().name().toLowerCase(Locale.ROOT));
-                    j.put("placement", row.placement().name().toLowerCase(Locale.ROOT));
-                    j.put("norm", row.norm());
-                    j.put("relative_error", row.relativeError());
-                    j.put("cosine", row.cosine());
-                    rows.add(j);
-                }
-                Common.printJson(out, Map.of("true_norm", r.trueNorm(), "gradients", rows));
-                return;
-            }
-            out.printf(Locale.ROOT, "|∇ KL(policy || reference)| = %.6g (responses sampled from the policy at T = 1)%n", r.trueNorm());
-            out.printf("%10s %10s %12s %16s %10s%n", "estimator", "placement", "|gradient|", "relative error", "cosine");
-            for (var row : r.rows()) {
-                out.printf(Locale.ROOT, "%10s %10s %12.6g %16.6f %10.6f%n", row.estimator().name().toLowerCase(Locale.ROOT),
-                        row.placement().name().toLowerCase(Locale.ROOT), row.norm(), row.relativeError(), row.cosine());
             }
         }
     }

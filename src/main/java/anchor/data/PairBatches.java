@@ -48,4 +48,14 @@ public final class PairBatches {
         for (int t = 0; t < mask.length; t++) if (mask[t] == 1) return t + 1;
         throw new AnchorException("empty response");
     }
+
+    /**
+     * Refuses a {@code --batch} of pairs whose one pass (chosen and rejected, 2·batch rows, padded to the batch's
+     * longest, so at least the shortest pair's longer side) can never fit ({@link anchor.gpt2.MemoryFloor}).
+     */
+    public static void checkPassFits(anchor.gpt2.Gpt2Config c, List<PreferenceBatch> pairs, int batch, String pass) {
+        int shortest = pairs.stream().mapToInt(p -> Math.max(p.chosen().length(), p.rejected().length())).min().orElse(1);
+        anchor.gpt2.MemoryFloor.check(pass + " of " + 2L * batch + " sequences (chosen and rejected) of at least " + shortest + " tokens",
+                anchor.gpt2.MemoryFloor.trainingPass(c, 2L * batch, shortest), "--batch", batch, anchor.gpt2.MemoryFloor.allowed());
+    }
 }

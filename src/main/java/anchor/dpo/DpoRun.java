@@ -43,9 +43,7 @@ public final class DpoRun {
         Optimizer opt = Optimizer.named(in.optimizer(), in.lr());
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), s.eos(), s.maxLength());
         Models m = load(in, pairs, s, log);            // the inputs are read before the run directory is touched: a bad one leaves nothing behind
-        int shortest = pairs.stream().mapToInt(p -> Math.max(p.chosen().length(), p.rejected().length())).min().orElse(1);   // a batch is padded to its longest
-        anchor.gpt2.MemoryFloor.check("one policy pass of " + 2L * s.batch() + " sequences (chosen and rejected) of at least " + shortest + " tokens",
-                anchor.gpt2.MemoryFloor.trainingPass(m.policy().config(), 2L * s.batch(), shortest), "--batch", s.batch(), anchor.gpt2.MemoryFloor.allowed());
+        PairBatches.checkPassFits(m.policy().config(), pairs, s.batch(), "one policy pass");
         var trainer = new DpoTrainer(m.policy(), m.initial(), m.reference(), pairs, s, opt);
         RunLoop.Result r = RunLoop.run(trainer, new RunLoop.Options("dpo", s.steps(), out, saveEvery, progress, identity(in, s), DpoTrainer.METRICS, log));
         return new Outcome(r, m.policy(), m.referenceBytes());

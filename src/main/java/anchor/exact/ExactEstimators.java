@@ -41,19 +41,11 @@ public final class ExactEstimators {
     public static List<Moments> of(Gpt2Model policy, Gpt2Model reference, int[] prompt, List<int[]> responses, double temperature) {
         double[][] lp = ExactDistribution.tokenLogProbs(policy, prompt, responses, 1.0), lr = ExactDistribution.tokenLogProbs(reference, prompt, responses, 1.0);
         ExactDistribution q = ExactDistribution.of(policy, prompt, responses, temperature);
+        Terms terms = terms(lp, lr);
+        double[][] k = terms.k();
         double kl = 0;
-        double[][] k = new double[3][responses.size()];                                  // (estimator, response)
         for (int i = 0; i < responses.size(); i++) {
-            double logPi = 0, logRef = 0;
-            for (int t = 0; t < lp[i].length; t++) {
-                double d = lp[i][t] - lr[i][t];
-                k[0][i] += d;
-                k[1][i] += 0.5 * d * d;
-                k[2][i] += Math.exp(-d) - 1 + d;
-                logPi += lp[i][t];
-                logRef += lr[i][t];
-            }
-            kl += Math.exp(logPi) * (logPi - logRef);                                    // the truth: Σ_y π(y)·log(π(y)/π_ref(y)), at T = 1
+            kl += Math.exp(terms.logPolicy()[i]) * (terms.logPolicy()[i] - terms.logReference()[i]);   // the truth: Σ_y π(y)·log(π(y)/π_ref(y)), at T = 1
         }
         List<Moments> out = new java.util.ArrayList<>();
         for (Estimator e : Estimator.values()) {
@@ -66,5 +58,30 @@ public final class ExactEstimators {
             out.add(new Moments(e, m, Math.sqrt(Math.max(0, m2 - m * m)), kl));
         }
         return out;
+    }
+
+    /**
+     * Per response, from the two models' token log-probs at T = 1: d_t (response, token), k1, k2, k3 summed over the
+     * response (estimator, response), log π(y) and log π_ref(y). The one place the estimators' formulas are applied.
+     */
+    record Terms(double[][] d, double[][] k, double[] logPolicy, double[] logReference) {
+    }
+
+    static Terms terms(double[][] lp, double[][] lr) {
+        int n = lp.length;
+        double[][] d = new double[n][], k = new double[3][n];
+        double[] logPi = new double[n], logRef = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = new double[lp[i].length];
+            for (int t = 0; t < d[i].length; t++) {
+                d[i][t] = lp[i][t] - lr[i][t];
+                k[0][i] += d[i][t];
+                k[1][i] += 0.5 * d[i][t] * d[i][t];
+                k[2][i] += Math.exp(-d[i][t]) - 1 + d[i][t];
+                logPi[i] += lp[i][t];
+                logRef[i] += lr[i][t];
+            }
+        }
+        return new Terms(d, k, logPi, logRef);
     }
 }

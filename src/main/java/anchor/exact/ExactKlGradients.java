@@ -35,21 +35,10 @@ public final class ExactKlGradients {
     public static Result of(Gpt2Model policy, Gpt2Model reference, int[] prompt, List<int[]> ys) {
         double[][] lp = ExactDistribution.tokenLogProbs(policy, prompt, ys, 1.0), lr = ExactDistribution.tokenLogProbs(reference, prompt, ys, 1.0);
         int n = ys.size();
+        ExactEstimators.Terms terms = ExactEstimators.terms(lp, lr);
+        double[][] d = terms.d(), k = terms.k();                                             // (response, token), (estimator, response)
         double[] pi = new double[n];
-        double[][] d = new double[n][];
-        double[][] k = new double[3][n];                                                     // (estimator, response): k(y)
-        for (int i = 0; i < n; i++) {
-            d[i] = new double[lp[i].length];
-            double logPi = 0;
-            for (int t = 0; t < d[i].length; t++) {
-                d[i][t] = lp[i][t] - lr[i][t];
-                k[0][i] += d[i][t];
-                k[1][i] += 0.5 * d[i][t] * d[i][t];
-                k[2][i] += Math.exp(-d[i][t]) - 1 + d[i][t];
-                logPi += lp[i][t];
-            }
-            pi[i] = Math.exp(logPi);
-        }
+        for (int i = 0; i < n; i++) pi[i] = Math.exp(terms.logPolicy()[i]);
         double[] truth = GradientVectors.flat(ExactObjective.weightedGradient(policy, prompt, ys, sequenceWeights(pi, k[0], d), 1.0));
         List<Row> rows = new ArrayList<>();
         for (ExactEstimators.Estimator e : ExactEstimators.Estimator.values()) {

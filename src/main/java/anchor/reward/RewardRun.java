@@ -6,7 +6,6 @@ import anchor.data.PreferenceBatch;
 import anchor.data.PreferencePair;
 import anchor.gpt2.Gpt2Model;
 import anchor.gpt2.Gpt2Weights;
-import anchor.gpt2.MemoryFloor;
 import anchor.tokenizer.Gpt2Tokenizer;
 import anchor.train.RunLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,9 +46,7 @@ public final class RewardRun {
     public static Outcome train(Inputs in, RewardTrainer.Settings s, Path out, int saveEvery, boolean progress, PrintWriter log) {
         int maxLength = in.trunk().config().nPositions();
         List<PreferenceBatch> pairs = PairBatches.tokenize(in.data(), in.tokenizer(), true, maxLength);
-        int shortest = pairs.stream().mapToInt(p -> Math.max(p.chosen().length(), p.rejected().length())).min().orElse(1);   // a batch is padded to its longest
-        MemoryFloor.check("one training pass of " + 2L * s.batch() + " sequences (chosen and rejected) of at least " + shortest + " tokens",
-                MemoryFloor.trainingPass(in.trunk().config(), 2L * s.batch(), shortest), "--batch", s.batch(), MemoryFloor.allowed());
+        PairBatches.checkPassFits(in.trunk().config(), pairs, s.batch(), "one training pass");
         Gpt2Model model = Gpt2Model.of(RewardModel.init(in.trunk(), s.seed() + 1));
         List<int[]> prompts = new ArrayList<>();
         for (String p : new LinkedHashSet<>(in.data().stream().map(PreferencePair::prompt).toList())) {
